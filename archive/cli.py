@@ -1,0 +1,119 @@
+"""Command line: a thin Click layer over the importable pipeline functions."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from archive.db import DEFAULT_DB, make_engine, sqlite_path, upgrade_to_head
+from archive.importer import import_paths
+from archive.read import iter_source_files
+
+SEEDS_DIR = "seeds"
+db_option = click.option(
+    "--db",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="SQLite file path or SQLAlchemy URL (e.g. postgresql+psycopg://user@host/archive).",
+)
+
+
+@click.group()
+@click.version_option(package_name="vn-cn-security-archive")
+def cli() -> None:
+    """Build, search and publish the Vietnam–China security cooperation archive."""
+
+
+@cli.command()
+@db_option
+def migrate(db: str) -> None:
+    """Create the database or upgrade it to the latest schema migration."""
+    url = upgrade_to_head(db)
+    click.echo(f"Database at head: {url}")
+
+
+def run_import(db: str, paths: tuple[str, ...], prune: bool = False) -> int:
+    """Migrate, import ``paths`` with a progress bar and print the summary; return failures."""
+    url = upgrade_to_head(db)
+    engine = make_engine(url)
+    files = list(iter_source_files(paths))
+    with click.progressbar(
+        length=len(files), label="Importing", file=sys.stderr, show_pos=True
+    ) as bar:
+        summary = import_paths(
+            engine, paths, prune=prune, on_file=lambda _path, _outcome: bar.update(1)
+        )
+    engine.dispose()
+    for path, reason in summary.errors:
+        click.echo(f"error: {path}: {reason}", err=True)
+    if sqlite_path(url) is not None:
+        from archive.postprocess import ensure_db_shape
+
+        ensure_db_shape(sqlite_path(url))
+    click.echo(summary.line())
+    return summary.failed
+
+
+@cli.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@db_option
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove articles whose files have disappeared from the given folders.",
+)
+def import_command(paths: tuple[str, ...], db: str, prune: bool) -> None:
+    """Import article files and folders (migrating the database first if needed)."""
+    if run_import(db, paths, prune):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--seeds",
+    default=SEEDS_DIR,
+    show_default=True,
+    type=click.Path(exists=True),
+    help="Folder of input articles.",
+)
+@click.option("--output", default=DEFAULT_DB, show_default=True, help="Database file to write.")
+def build(seeds: str, output: str) -> None:
+    """Build the archive from scratch: migrate, import the seeds, add search and views."""
+    target = Path(output).resolve()
+    fd, temp_name = tempfile.mkstemp(suffix=".db", dir=target.parent)
+    os.close(fd)
+    os.unlink(temp_name)
+    try:
+        failures = run_import(temp_name, (seeds,))
+        os.replace(temp_name, target)
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+    click.echo(f"Built {output}")
+    if failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    show_default=True,
+    type=click.Path(exists=True),
+    help="SQLite database file to serve.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(db: str, host: str, port: int) -> None:
+    """Serve the archive read-only (immutable) in Datasette, with the project's metadata."""
+    from archive.datasette import serve_command
+
+    sys.exit(subprocess.call(serve_command(Path(db), host, port)))
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,41 @@
+"""Datasette publication: metadata, settings and the read-only serve command line."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+SETTINGS = {
+    "sql_time_limit_ms": 2000,
+    "facet_time_limit_ms": 200,
+    "max_returned_rows": 1000,
+    "default_page_size": 50,
+}
+
+
+def metadata_path() -> Path:
+    return Path(str(resources.files("archive.datasette").joinpath("metadata.yml")))
+
+
+def serve_command(db: Path, host: str, port: int, inspect_file: Path | None = None) -> list[str]:
+    """The ``datasette`` command line that serves ``db`` immutably with our metadata."""
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "-i",
+        str(db),
+        "--metadata",
+        str(metadata_path()),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    if inspect_file is not None:
+        command += ["--inspect-file", str(inspect_file)]
+    for name, value in SETTINGS.items():
+        command += ["--setting", name, str(value)]
+    return command

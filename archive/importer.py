@@ -1,0 +1,93 @@
+"""The import pipeline, file by file: read → parse → extract → resolve → load.
+
+Each file is handled on its own: a bad file is logged in ``import_errors`` and skipped,
+and never touches what other files put in the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from archive import models as m
+from archive.extract import extract_facts
+from archive.load import load_article, now, record_error, remove_articles, source_key
+from archive.parse import ParseError, parse_article
+from archive.read import ReadError, iter_source_files, read_source
+from archive.resolve import resolve_facts
+
+OUTCOMES = ("imported", "updated", "unchanged", "failed")
+
+
+@dataclass
+class ImportSummary:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    pruned: int = 0
+    run_id: int | None = None
+
+    @property
+    def failed(self) -> int:
+        return self.counts["failed"]
+
+    def line(self) -> str:
+        text = ", ".join(f"{self.counts[o]} {o}" for o in OUTCOMES)
+        return text + (f", {self.pruned} pruned" if self.pruned else "")
+
+
+def import_file(engine: Engine, path: Path) -> str:
+    """Run one file through the whole pipeline; raise ReadError/ParseError if it is unusable."""
+    source = read_source(path)
+    parsed = parse_article(source)
+    resolved = resolve_facts(extract_facts(parsed))
+    return load_article(engine, source, parsed, resolved)
+
+
+def _start_run(engine: Engine, paths: list[str]) -> int:
+    with Session(engine) as session, session.begin():
+        run = m.ImportRun(
+            started_at=now(), sources="\n".join(paths), imported=0, updated=0, unchanged=0, failed=0
+        )
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def _finish_run(engine: Engine, summary: ImportSummary) -> None:
+    with Session(engine) as session, session.begin():
+        run = session.get(m.ImportRun, summary.run_id)
+        run.finished_at = now()
+        for outcome in OUTCOMES:
+            setattr(run, outcome, summary.counts[outcome])
+
+
+def import_paths(
+    engine: Engine,
+    paths: Iterable[str | Path],
+    prune: bool = False,
+    on_file: Callable[[Path, str], None] | None = None,
+) -> ImportSummary:
+    """Import every article file under ``paths``; log failures; optionally prune vanished ones."""
+    paths = [str(p) for p in paths]
+    summary = ImportSummary(run_id=_start_run(engine, paths))
+    seen: set[str] = set()
+    for path in iter_source_files(paths):
+        seen.add(source_key(path))
+        try:
+            outcome = import_file(engine, path)
+        except (ReadError, ParseError) as error:
+            outcome = "failed"
+            summary.errors.append((str(path), str(error)))
+            record_error(engine, summary.run_id, str(path), str(error))
+        summary.counts[outcome] += 1
+        if on_file:
+            on_file(path, outcome)
+    if prune:
+        folders = [source_key(p).rstrip("/") + "/" for p in paths if Path(p).is_dir()]
+        summary.pruned = remove_articles(engine, keep=seen, under=folders)
+    _finish_run(engine, summary)
+    return summary

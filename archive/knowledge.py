@@ -1,0 +1,25 @@
+"""Knowledge files in ``archive/data/``: loaded once, read-only."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@cache
+def load(name: str) -> Any:
+    """Parse ``archive/data/<name>.yml``."""
+    text = resources.files("archive.data").joinpath(f"{name}.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def patterns(name: str, key: str) -> tuple[re.Pattern[str], ...]:
+    """Compile the list of regular expressions at ``key`` in a data file."""
+    value = load(name)[key]
+    items = value if isinstance(value, list) else [value]
+    return tuple(re.compile(item, re.MULTILINE) for item in items)

@@ -1,0 +1,59 @@
+"""Vietnamese text normalisation shared by import and search.
+
+One canonical form for stored and indexed text: NFC, with the tone mark placed the
+"new" way in the open syllables ``oa``, ``oe`` and ``uy`` (``hoà``→``hòa``,
+``Uỷ``→``Ủy``, ``khoẻ``→``khỏe``). :func:`fold` gives the accent-free form
+(``đ``→``d``) used for searches typed without diacritics.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+OPEN_CLUSTERS = ("oa", "oe", "uy")
+WORD = re.compile(r"\w+")
+
+
+def _move_tone_to_first_vowel(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [ch for ch in decomposed if ch in TONE_MARKS]
+    if len(tones) != 1:
+        return word
+    base = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
+    letters = base.lower()
+    tone_at = decomposed.index(tones[0])
+    tone_on = "".join(ch for ch in decomposed[:tone_at] if ch not in TONE_MARKS)
+    if tone_on != base:  # the mark must sit on the word's last vowel
+        return word
+    if not letters.endswith(OPEN_CLUSTERS):
+        return word
+    if letters.endswith("uy") and letters[:-2].endswith("q"):
+        return word  # "quý": the u belongs to the consonant qu
+    if len(letters) >= 3 and letters[-3] in "aăâeêioôơuưy":
+        return word  # longer vowel cluster (e.g. "ngoài" never gets here; "uoa" is rare)
+    rebuilt = base[:-1] + tones[0] + base[-1]
+    return unicodedata.normalize("NFC", rebuilt)
+
+
+def unify_tone_marks(text: str) -> str:
+    """Place tone marks the same way everywhere (``hoà`` → ``hòa``)."""
+    return WORD.sub(lambda m: _move_tone_to_first_vowel(m.group(0)), text)
+
+
+def normalise(text: str) -> str:
+    """NFC plus unified tone-mark placement: the form stored, indexed and searched."""
+    return unify_tone_marks(unicodedata.normalize("NFC", text))
+
+
+def fold(text: str) -> str:
+    """Accent-free lower-case form: ``Ủy ban Chính pháp`` → ``uy ban chinh phap``."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+def name_key(name: str) -> str:
+    """Comparison key for names: normalised, case-folded, single-spaced."""
+    return " ".join(normalise(name).casefold().split())
