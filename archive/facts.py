@@ -1,7 +1,8 @@
 """Plain dataclasses handed from extraction to resolution to loading.
 
-Spans are character offsets into ``articles.body``: ``body[start:end]`` is the mention, and
-``sentence`` is the sentence that holds it (what a reader checks).
+Spans are character offsets into one text field of the article (``field``: ``body``,
+``title`` or ``captions``): ``text[start:end]`` is the mention, and ``sentence`` is the
+sentence that holds it (what a reader checks).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ class Span:
     start: int
     end: int
     sentence: str
+    field: str = "body"
 
 
 @dataclass

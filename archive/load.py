@@ -44,7 +44,12 @@ def now() -> str:
 
 
 def _evidence(span: Span) -> dict:
-    return {"evidence_start": span.start, "evidence_end": span.end, "evidence": span.sentence}
+    return {
+        "evidence_field": span.field,
+        "evidence_start": span.start,
+        "evidence_end": span.end,
+        "evidence": span.sentence,
+    }
 
 
 def ensure_topics(session: Session) -> dict[str, int]:

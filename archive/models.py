@@ -39,8 +39,12 @@ def _article_fk() -> Mapped[int]:
 
 
 class EvidenceMixin:
-    """A character span of ``articles.body`` and the sentence that holds it."""
+    """Where a fact was read: ``articles.<evidence_field>[evidence_start:evidence_end]``.
 
+    ``evidence_field`` is ``body``, ``title`` or ``captions``; ``evidence`` is the sentence.
+    """
+
+    evidence_field: Mapped[str] = mapped_column(String(10), server_default="body")
     evidence_start: Mapped[int | None] = mapped_column(Integer)
     evidence_end: Mapped[int | None] = mapped_column(Integer)
     evidence: Mapped[str | None] = mapped_column(Text)
@@ -61,6 +65,7 @@ class Article(Base):
     date_source: Mapped[str | None] = mapped_column(String(40))
     agency: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    captions: Mapped[str | None] = mapped_column(Text)
     raw_text: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(40))
     encoding: Mapped[str] = mapped_column(String(40))

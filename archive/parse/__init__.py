@@ -49,6 +49,11 @@ class ParsedArticle:
     agency: str | None = None
     credits: list[Credit] = field(default_factory=list)
 
+    @property
+    def captions(self) -> str | None:
+        """Photo captions, one per line: article text kept apart from the body."""
+        return "\n".join(c.text for c in self.credits if c.kind == "caption") or None
+
 
 def _lines(text: str) -> list[str]:
     return text.split("\n")
