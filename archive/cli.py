@@ -115,5 +115,27 @@ def serve(db: str, host: str, port: int) -> None:
     sys.exit(subprocess.call(serve_command(Path(db), host, port)))
 
 
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--corpus",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder holding the texts the gold file annotates.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate(gold: str, corpus: str, as_json: bool) -> None:
+    """Score extraction against gold annotations: persons, pairs, countries, kinds, dates."""
+    import json
+
+    from archive.evaluate import evaluate as run_evaluation
+    from archive.evaluate import format_report
+
+    result = run_evaluation(gold, corpus)
+    click.echo(
+        json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_report(result)
+    )
+
+
 if __name__ == "__main__":
     cli()

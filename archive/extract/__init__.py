@@ -1,11 +1,43 @@
-"""Extract stage: a parsed article → people, posts, organisations, meetings, topics, dates."""
+"""Extract stage: a parsed article → people, posts, organisations, meetings, topics, dates.
+
+Facts come from the body, the title and the photo captions (three fields of the article);
+every fact keeps the span of the field it was read from.
+"""
 
 from __future__ import annotations
 
+from archive.extract.dates import YearContext, find_dates, text_years
+from archive.extract.meetings import find_meetings
+from archive.extract.organisations import find_organisations
+from archive.extract.persons import find_people
+from archive.extract.text import Segment, sentences
+from archive.extract.topics import find_topics
 from archive.facts import ArticleFacts
 from archive.parse import ParsedArticle
 
 
+def segments(article: ParsedArticle) -> list[Segment]:
+    fields = (("body", article.body), ("title", article.title), ("captions", article.captions))
+    return [Segment(name, text) for name, text in fields if text]
+
+
 def extract_facts(article: ParsedArticle) -> ArticleFacts:
-    """Every fact the article's body supports, each with its span."""
-    return ArticleFacts()
+    """Every fact the article supports, each with its span."""
+    all_sentences = [s for segment in segments(article) for s in sentences(segment)]
+    body_sentences = [s for s in all_sentences if s.segment.field == "body"]
+    people = find_people(all_sentences)
+    context = YearContext(
+        article.published_date, article.date_source, tuple(text_years(article.body))
+    )
+    facts = ArticleFacts(
+        persons=list(people.mentions.values()),
+        organisations=find_organisations(all_sentences),
+        topics=find_topics(body_sentences),
+    )
+    facts.meetings = find_meetings(body_sentences, people, context, facts.topics)
+    lead = find_dates(article.body)
+    if lead:
+        date, _basis = context.complete(lead[0])
+        if date:
+            facts.event_date, facts.event_date_precision = date.iso, date.precision
+    return facts

@@ -1,0 +1,112 @@
+"""The knowledge files as the extractor uses them: compiled patterns and lookup sets."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from archive.extract.text import phrase_pattern
+from archive.knowledge import load
+from archive.vietnamese import name_key, normalise
+
+
+@cache
+def posts() -> dict[str, str]:
+    """Post title (normalised) → English label."""
+    return {normalise(k): v for k, v in load("titles")["posts"].items()}
+
+
+@cache
+def post_modifiers_en() -> dict[str, str]:
+    return {normalise(k): v for k, v in load("titles")["post_modifiers"].items()}
+
+
+@cache
+def ranks() -> dict[str, str]:
+    return {normalise(k): v for k, v in load("titles")["ranks"].items()}
+
+
+@cache
+def post_pattern() -> re.Pattern[str]:
+    """A post with its modifiers ("Phó Giám đốc"), case-insensitive, whole words."""
+    modifiers = "|".join(re.escape(m) for m in post_modifiers_en())
+    titles = phrase_pattern(list(posts())).pattern
+    return re.compile(rf"(?:(?:{modifiers}) )?{titles}", re.IGNORECASE)
+
+
+@cache
+def rank_pattern() -> re.Pattern[str]:
+    return phrase_pattern(list(ranks()))
+
+
+@cache
+def honorific_pattern() -> re.Pattern[str]:
+    return phrase_pattern(load("titles")["honorifics"], case_insensitive=False)
+
+
+@cache
+def cue_pattern() -> re.Pattern[str]:
+    """Any rank, post or honorific: the words that announce a person's name."""
+    parts = (post_pattern().pattern, rank_pattern().pattern, honorific_pattern().pattern)
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+@cache
+def surnames() -> frozenset[str]:
+    return frozenset(normalise(s) for s in load("surnames"))
+
+
+@cache
+def known_people() -> dict[str, dict]:
+    """Every spelling of every known person (name key) → their record."""
+    table = {}
+    for record in load("people"):
+        for form in [record["name"], *record.get("aliases", [])]:
+            table[name_key(form)] = record
+    return table
+
+
+@cache
+def known_people_pattern() -> re.Pattern[str]:
+    forms = [f for r in load("people") for f in [r["name"], *r.get("aliases", [])]]
+    return phrase_pattern(forms, case_insensitive=False)
+
+
+@cache
+def organisations() -> dict[str, dict]:
+    """Every form of every known organisation (name key) → record with ``name``."""
+    table = {}
+    for name, record in load("organisations")["organisations"].items():
+        for form in [name, *record.get("aliases", [])]:
+            table[name_key(form)] = {"name": name, **record}
+    return table
+
+
+@cache
+def bare_organisations() -> dict[str, str]:
+    """Forms like "Bộ Công an" that mean the home (Vietnamese) body when nothing follows."""
+    return {
+        name_key(form): name
+        for name, record in load("organisations")["organisations"].items()
+        for form in record.get("bare_forms", [])
+    }
+
+
+@cache
+def organisation_pattern() -> re.Pattern[str]:
+    forms = [
+        f
+        for n, r in load("organisations")["organisations"].items()
+        for f in [n, *r.get("aliases", []), *r.get("bare_forms", [])]
+    ]
+    return phrase_pattern(forms)
+
+
+@cache
+def organisation_heads() -> re.Pattern[str]:
+    return phrase_pattern(load("organisations")["heads"], case_insensitive=False)
+
+
+@cache
+def organisation_stop_words() -> frozenset[str]:
+    return frozenset(load("organisations")["name_stop_words"])

@@ -1,0 +1,24 @@
+"""Organisations named in an article: the known ones (by any alias) and those posts name."""
+
+from __future__ import annotations
+
+from archive.extract import lexicon
+from archive.extract.text import Sentence
+from archive.facts import OrganisationMention
+
+
+def find_organisations(all_sentences: list[Sentence]) -> list[OrganisationMention]:
+    """Known organisations, first mention each, as the text spells them (resolved later)."""
+    found: dict[str, OrganisationMention] = {}
+    for sentence in all_sentences:
+        text = sentence.segment.text
+        for m in lexicon.organisation_pattern().finditer(text, sentence.start, sentence.end):
+            surface = m.group(0)
+            following = text[m.end() : m.end() + 12]
+            if following.startswith((" hai nước", " hai bên", " các nước")):
+                continue  # "Bộ Công an hai nước": both ministries, neither in particular
+            mention = OrganisationMention(
+                name=surface, span=sentence.span(m.start(), m.end()), surface=surface
+            )
+            found.setdefault(surface.casefold(), mention)
+    return list(found.values())

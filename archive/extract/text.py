@@ -1,0 +1,112 @@
+"""Text helpers for extraction: segments, sentences, words and lexicon lookups with spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from archive.facts import Span
+from archive.knowledge import load
+from archive.vietnamese import normalise
+
+WORD = re.compile(r"\w+(?:[.-]\w+)*")
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(*]*[A-ZĐÀ-Ỹ0-9])|\n+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One text field of an article (``body``, ``title`` or ``captions``)."""
+
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    segment: Segment
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.segment.text[self.start : self.end]
+
+    def span(self, start: int, end: int) -> Span:
+        """A span of this sentence's field (offsets relative to the field)."""
+        return Span(start=start, end=end, sentence=self.text, field=self.segment.field)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+def sentences(segment: Segment) -> list[Sentence]:
+    """Split a field into sentences, keeping offsets; whitespace-only pieces are dropped."""
+    result, start = [], 0
+    for match in SENTENCE_END.finditer(segment.text):
+        result.append((start, match.start()))
+        start = match.end()
+    result.append((start, len(segment.text)))
+    return [Sentence(segment, s, e) for s, e in _trimmed(segment.text, result)]
+
+
+def _trimmed(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for start, end in bounds:
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            out.append((start + lead, start + len(piece.rstrip())))
+    return out
+
+
+def words(text: str, offset: int = 0) -> list[Word]:
+    return [Word(m.group(0), m.start() + offset, m.end() + offset) for m in WORD.finditer(text)]
+
+
+def phrase_pattern(phrases: list[str], case_insensitive: bool = True) -> re.Pattern[str]:
+    """One regex matching any of ``phrases`` as whole words, longest first."""
+    forms = sorted({normalise(p) for p in phrases}, key=len, reverse=True)
+    body = "|".join(re.escape(f) for f in forms)
+    flags = re.IGNORECASE if case_insensitive else 0
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+
+
+@cache
+def countries() -> dict[str, str]:
+    return {normalise(k): v for k, v in load("places")["countries"].items()}
+
+
+@cache
+def places() -> dict[str, dict]:
+    """Every form of every known place → its record (with ``name``)."""
+    table = {}
+    for name, record in load("places")["places"].items():
+        for form in [name, *record.get("aliases", [])]:
+            table[normalise(form)] = {"name": name, **record}
+    return table
+
+
+@cache
+def country_pattern() -> re.Pattern[str]:
+    return phrase_pattern(list(countries()), case_insensitive=False)
+
+
+@cache
+def place_pattern() -> re.Pattern[str]:
+    return phrase_pattern(list(places()), case_insensitive=False)
+
+
+def country_of_text(text: str) -> str | None:
+    """The country a phrase names last: a country name, or a known place's country."""
+    found = [(m.end(), countries()[m.group(0)]) for m in country_pattern().finditer(text)]
+    found += [(m.end(), places()[m.group(0)]["country"]) for m in place_pattern().finditer(text)]
+    return max(found)[1] if found else None
