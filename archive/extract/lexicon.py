@@ -110,3 +110,9 @@ def organisation_heads() -> re.Pattern[str]:
 @cache
 def organisation_stop_words() -> frozenset[str]:
     return frozenset(load("organisations")["name_stop_words"])
+
+
+@cache
+def organisation_words() -> frozenset[str]:
+    """Words that start an organisation's name and never sit inside a person's."""
+    return frozenset(load("organisations")["name_head_words"])

@@ -34,6 +34,10 @@ PLACE = re.compile(
     r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?: [A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,5})"
 )
 POSSESSIVE = re.compile(r"\bcủa\s*(?:các |đồng chí |ông |bà )?$")
+VERB_OF = re.compile(r"(?:chủ trì|đồng chủ trì|sự tham dự|sự chứng kiến)\s*$")
+SIDE_STATEMENT = re.compile(
+    r"^\W*(?:[Vv]ề phía|[Pp]hía|[Đđ]ại biểu\b[^.;]*\bcó|[Dd]ự (?:hội đàm|buổi|hội nghị)|[Tt]ham dự)"
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Verb:
     start: int
     end: int
     roles: tuple[str | None, str | None] = (None, None)
+    priority: int = 0
 
 
 @cache
@@ -72,10 +77,21 @@ def framing_pattern() -> re.Pattern[str]:
 
 
 def framing_regions(sentence: Sentence) -> list[tuple[int, int]]:
+    """Framing clauses: from the opener to the comma that ends it, read through the commas
+    of a title chain ("nhận lời mời của Ủy viên Quốc vụ, Bộ trưởng ... Quách Thanh Côn,")."""
     text = sentence.segment.text
-    return [
-        (m.start(), m.end()) for m in framing_pattern().finditer(text, sentence.start, sentence.end)
-    ]
+    regions = []
+    for m in framing_pattern().finditer(text, sentence.start, sentence.end):
+        end = m.end()
+        while (
+            end < sentence.end
+            and text[end] == ","
+            and lexicon.cue_pattern().match(text[end + 1 : sentence.end].lstrip())
+        ):
+            following = text.find(",", end + 1, sentence.end)
+            end = following if following != -1 else sentence.end
+        regions.append((m.start(), end))
+    return regions
 
 
 def _inside(position: int, regions: list[tuple[int, int]]) -> bool:
@@ -92,12 +108,12 @@ def find_verbs(sentence: Sentence, framing: list[tuple[int, int]]) -> list[Verb]
     """Every meeting verb in the sentence outside framing clauses, in text order."""
     text = sentence.segment.text
     found = []
-    for kind, pattern, roles in verb_patterns():
+    for priority, (kind, pattern, roles) in enumerate(verb_patterns()):
         for m in pattern.finditer(text, sentence.start, sentence.end):
             if not _inside(m.start(), framing) and not any(
                 m.start() < v.end and v.start < m.end() for v in found
             ):
-                found.append(Verb(kind, m.start(), m.end(), roles))
+                found.append(Verb(kind, m.start(), m.end(), roles, priority))
     return sorted(found, key=lambda v: v.start)
 
 
@@ -105,9 +121,8 @@ def reported_kind(sentence: Sentence, verbs: list[Verb]) -> Verb | None:
     """The verb a sentence reports a meeting with: none if its first verb is not a report."""
     if not verbs or _negated(sentence.segment.text, verbs[0], sentence.start):
         return None
-    order = [kind for kind, _, _ in verb_patterns()]
     usable = [v for v in verbs if not _negated(sentence.segment.text, v, sentence.start)]
-    return min(usable, key=lambda v: (order.index(v.kind), v.start), default=None)
+    return min(usable, key=lambda v: (v.priority, v.start), default=None)
 
 
 def _is_context_only(occurrence: Occurrence, people: ArticlePeople, framing) -> bool:
@@ -117,7 +132,9 @@ def _is_context_only(occurrence: Occurrence, people: ArticlePeople, framing) -> 
     sentence = occurrence.sentence
     text = sentence.segment.text
     chain_start = _title_chain_start(text, sentence.start, occurrence.start)
-    return bool(POSSESSIVE.search(text[max(sentence.start, chain_start - 40) : chain_start]))
+    before = text[max(sentence.start, chain_start - 40) : chain_start]
+    possessive = POSSESSIVE.search(before)
+    return bool(possessive) and not VERB_OF.search(before[: possessive.start()])
 
 
 def _title_chain_start(text: str, sentence_start: int, name_start: int) -> int:
@@ -195,22 +212,62 @@ def _anaphora(sentence: Sentence, people: ArticlePeople) -> dict[str, int]:
     return {}
 
 
-def drafts(body: list[Sentence], people: ArticlePeople) -> list[Draft]:
-    """One draft per sentence that reports a meeting between two or more named people."""
-    heads = delegation_heads(body, people)
+def _side_statement_people(sentence: Sentence, people: ArticlePeople) -> dict[str, int]:
+    """People a "Về phía X có ..." attendance sentence lists."""
+    text = sentence.segment.text[sentence.start : sentence.end]
+    if not SIDE_STATEMENT.match(text):
+        return {}
+    return {o.key: o.start for o in _occurrences_in(sentence, people)}
+
+
+def sentence_drafts(body: list[Sentence], people: ArticlePeople, heads) -> list[Draft]:
+    """A draft per reporting sentence; attendance sentences right after one extend it."""
     found: list[Draft] = []
-    pending: list[Draft] = []
+    previous: Draft | None = None
     for sentence in body:
         framing = framing_regions(sentence)
         verb = reported_kind(sentence, find_verbs(sentence, framing))
         if verb is None:
+            attendees = _side_statement_people(sentence, people) if previous else {}
+            for key, position in attendees.items():
+                previous.keys.setdefault(key, position)
+            previous = previous if attendees else None
             continue
-        keys = _participants(sentence, people, framing, heads)
-        if len(keys) >= 2:
-            found.append(Draft(verb, sentence, keys))
-        elif anaphora := _anaphora(sentence, people):
-            pending.append(Draft(verb, sentence, anaphora))
-    return found or pending[:1]
+        previous = Draft(verb, sentence, _participants(sentence, people, framing, heads))
+        found.append(previous)
+    return found
+
+
+def drafts(body: list[Sentence], people: ArticlePeople) -> list[Draft]:
+    """The article's meetings as drafts of two or more named participants each."""
+    heads = delegation_heads(body, people)
+    candidates = sentence_drafts(body, people, heads)
+    full = fold([d for d in candidates if len(d.keys) >= 2])
+    partial = [d for d in candidates if len(d.keys) == 1]
+    for draft in partial:
+        target = next((f for f in full if f.verb.kind == draft.verb.kind), None)
+        if target is not None:
+            for key, position in draft.keys.items():
+                target.keys.setdefault(key, position)
+    if full:
+        return full
+    gathered = fold(partial)
+    if any(len(d.keys) >= 2 for d in gathered):
+        return [d for d in gathered if len(d.keys) >= 2]
+    return _fallback(candidates, people, heads)
+
+
+def _fallback(candidates: list[Draft], people: ArticlePeople, heads) -> list[Draft]:
+    """No sentence names two participants: the pair a "hai Bộ trưởng" phrase refers to, or
+    the heads of two delegations when a sentence reports the encounter without names."""
+    for draft in candidates:
+        if anaphora := _anaphora(draft.sentence, people):
+            return [Draft(draft.verb, draft.sentence, anaphora)]
+    sides = {people.mentions[key].country for key in heads.values()}
+    if candidates and len(heads) >= 2 and len(sides) >= 2:
+        first = candidates[0]
+        return [Draft(first.verb, first.sentence, dict.fromkeys(heads.values(), 0))]
+    return []
 
 
 def _same_encounter(draft: Draft, earlier: Draft) -> bool:
@@ -225,15 +282,11 @@ def fold(found: list[Draft]) -> list[Draft]:
     for draft in found:
         target = next((k for k in kept if _same_encounter(draft, k)), None)
         if target is None:
-            kept.append(draft)
+            kept.append(Draft(draft.verb, draft.sentence, dict(draft.keys)))
         else:
             for key, position in draft.keys.items():
                 target.keys.setdefault(key, position)
-    return [d for d in kept if not _one_sided_visit(d)]
-
-
-def _one_sided_visit(draft: Draft) -> bool:
-    return draft.verb.kind == "visit" and len(set(draft.keys)) < 2
+    return kept
 
 
 def _role(position: int, verb: Verb, key: str, heads: dict) -> str:
@@ -280,7 +333,9 @@ def find_meetings(
     """The meetings an article reports, dated, placed, with participants and their roles."""
     heads = delegation_heads(body, people)
     facts: list[MeetingFact] = []
-    for draft in fold(drafts(body, people)):
+    for draft in drafts(body, people):
+        if draft.verb.kind == "visit" and len({people.mentions[k].country for k in draft.keys}) < 2:
+            continue  # accompanying one's own leader is no encounter between two sides
         date, basis = _date(draft, context, facts[-1] if facts else None)
         span = draft.sentence.span(draft.verb.start, draft.verb.end)
         participants = [

@@ -30,6 +30,11 @@ NAME_WORDS = (2, 4)
 AFTER_NAME_POST = re.compile(r"^\s*(?:,|\s[–—-])\s*(?:làm\s+)?")
 AFTER_NAME_PERSON = re.compile(r"^\s*[,(]?\s*(?:sinh năm|SN)\b")
 LIST_JOIN = re.compile(r"^\s*(?:,|và|cùng)\s*$")
+NATIONALITY = re.compile(r"^[^.;]{0,40}?quốc tịch (?P<where>[^,.;()]+)")
+RESIDENCE = re.compile(r"^[^.;]{0,60}?(?:trú tại|thường trú tại|quê quán|quê ở) (?P<where>[^.;]+)")
+SIDE = re.compile(
+    r"(?:[Vv]ề phía|[Pp]hía|[Đđ]ại biểu|[Đđ]oàn(?: đại biểu)?)\s+(?P<where>[^,.;:]*?)\s+(?:có|do)\b"
+)
 ORG_MAX_WORDS = 12
 
 
@@ -121,8 +126,10 @@ def _looks_like_name(candidate: list[Word]) -> bool:
     if _is_foreign_latin(candidate):
         return True
     first = candidate[0].text
-    return first in lexicon.surnames() and all(
-        not w.text.isupper() or len(w.text) == 1 for w in candidate
+    return (
+        first in lexicon.surnames()
+        and all(not w.text.isupper() or len(w.text) == 1 for w in candidate)
+        and not any(w.text in lexicon.organisation_words() for w in candidate[1:])
     )
 
 
@@ -337,6 +344,18 @@ def person_country(candidate: Candidate, sentence: Sentence) -> str | None:
     return record["country"] if record else None
 
 
+def context_country(candidate: Candidate) -> str | None:
+    """Country from what surrounds a name: nationality, residence, or the side it is on."""
+    text = candidate.sentence.segment.text
+    after = text[candidate.end : candidate.sentence.end]
+    for pattern in (NATIONALITY, RESIDENCE):
+        if (m := pattern.match(after)) and (country := country_of_text(m.group("where"))):
+            return country
+    before = text[candidate.sentence.start : candidate.start]
+    sides = list(SIDE.finditer(before))
+    return country_of_text(sides[-1].group("where")) if sides else None
+
+
 def new_mention(candidate: Candidate) -> PersonMention:
     span = candidate.sentence.span(candidate.start, candidate.end)
     return PersonMention(
@@ -403,6 +422,7 @@ def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
         for candidate in sorted(candidates, key=lambda c: c.start):
             mention = _mention_for(people, candidate)
             attach_posts(mention, sentence, candidate.start, candidate.end)
+            mention.country = mention.country or context_country(candidate)
             key = name_key(mention.name)
             people.occurrences.append(Occurrence(key, candidate.start, candidate.end, sentence))
     for sentence in all_sentences:
