@@ -235,6 +235,7 @@ def _article_fields(source: SourceText, parsed: ParsedArticle) -> dict:
         "date_source": parsed.date_source,
         "agency": parsed.agency,
         "body": parsed.body,
+        "captions": parsed.captions,
         "raw_text": source.raw,
         "format": parsed.format,
         "encoding": source.encoding,

@@ -116,3 +116,10 @@ def organisation_stop_words() -> frozenset[str]:
 def organisation_words() -> frozenset[str]:
     """Words that start an organisation's name and never sit inside a person's."""
     return frozenset(load("organisations")["name_head_words"])
+
+
+@cache
+def post_with_organisation() -> tuple[re.Pattern[str], dict[str, dict]]:
+    """Posts written with their organisation in short, and what each stands for."""
+    table = {normalise(k).casefold(): v for k, v in load("titles")["post_organisations"].items()}
+    return phrase_pattern(list(load("titles")["post_organisations"])), table

@@ -249,6 +249,12 @@ def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
         if honorific:
             position = honorific.end()
             continue
+        short = _short_post(text, position, offset)
+        if short:
+            post_found, position = short
+            found.append(post_found)
+            position = CHAIN_JOINERS.match(text, position).end()
+            continue
         post = lexicon.post_pattern().match(text, position)
         if not post:
             return found, position
@@ -258,6 +264,19 @@ def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
         if org:
             position = text.index(org, position) + len(org)
         position = CHAIN_JOINERS.match(text, position).end()
+
+
+def _short_post(text: str, position: int, offset: int) -> tuple[Post, int] | None:
+    """``Bộ trưởng Công an [Trung Quốc]`` → (Bộ trưởng, Bộ Công an [Trung Quốc])."""
+    pattern, table = lexicon.post_with_organisation()
+    m = pattern.match(text, position)
+    if not m:
+        return None
+    meaning = table[m.group(0).casefold()]
+    organisation, end = meaning["organisation"], m.end()
+    if country := country_pattern().match(text, end + 1):
+        organisation, end = f"{organisation} {country.group(0)}", country.end()
+    return (None, meaning["title"], organisation, offset + position), end
 
 
 def _consumed_all(text: str, consumed: int) -> bool:
