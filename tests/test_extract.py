@@ -74,7 +74,7 @@ def test_seed_001_meeting_takes_its_year_from_new_year_2017():
 
 
 def test_cited_talks_are_not_a_meeting():
-    """ "Kết quả hội đàm giữa ... Nguyễn Phú Trọng với ... Tập Cận Bình" reports an earlier event."""
+    """Citing "Kết quả hội đàm giữa ... với ..." reports an earlier event, not a meeting."""
     meetings = facts_of("001_9c86299ff7976ae4.txt").facts.meetings
     assert not any("Tập Cận Bình" in {p.name for p in m.participants} for m in meetings)
 
