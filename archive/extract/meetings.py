@@ -243,6 +243,12 @@ def drafts(body: list[Sentence], people: ArticlePeople) -> list[Draft]:
     heads = delegation_heads(body, people)
     candidates = sentence_drafts(body, people, heads)
     full = fold([d for d in candidates if len(d.keys) >= 2])
+    kinds = {d.verb.kind for d in full}
+    for draft in candidates:
+        new_kind = not draft.keys and draft.verb.kind not in kinds and full
+        if new_kind and (anaphora := _anaphora(draft.sentence, people)):
+            full.append(Draft(draft.verb, draft.sentence, anaphora))
+            kinds.add(draft.verb.kind)
     partial = [d for d in candidates if len(d.keys) == 1]
     for draft in partial:
         target = next((f for f in full if f.verb.kind == draft.verb.kind), None)

@@ -450,6 +450,7 @@ def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
             if (sentence.segment.field, word.start) not in taken:
                 _fold_short_reference(people, word, sentence)
     for mention in people.mentions.values():
-        if mention.country is None and (mention.posts or mention.rank):
-            mention.country = "VN"
+        looks_vietnamese = not mention.name.isascii()
+        if mention.country is None and (mention.posts or mention.rank) and looks_vietnamese:
+            mention.country = "VN"  # a post or rank with no other country, in Vietnamese news
     return people
