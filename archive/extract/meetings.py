@@ -364,4 +364,16 @@ def find_meetings(
                 topics=[t.slug for t in topics],
             )
         )
-    return facts
+    return link_to_visit(facts)
+
+
+def link_to_visit(facts: list[MeetingFact]) -> list[MeetingFact]:
+    """A visit between two sides contains the article's other encounters: list it first and
+    make it their parent."""
+    visits = [f for f in facts if f.kind == "visit"]
+    if len(visits) != 1 or len(facts) < 2:
+        return facts
+    ordered = visits + [f for f in facts if f.kind != "visit"]
+    for fact in ordered[1:]:
+        fact.parent_index = 0
+    return ordered
