@@ -24,6 +24,10 @@ DATE_PATTERNS = (
     ),
     re.compile(rf"(?<![\d/])(?P<day>\d{{1,2}})[/.-](?P<month>\d{{1,2}})[/.-]{YEAR}(?!\d)"),
     re.compile(rf"{TIME_OF_DAY}(?: ngày)? (?P<day>\d{{1,2}})[/-](?P<month>\d{{1,2}})(?![\d/-])"),
+    # ngày 13 tháng 1 năm 2017, ngày 5 tháng 9
+    re.compile(rf"[Nn]gày (?P<day>\d{{1,2}}) tháng (?P<month>\d{{1,2}})(?: năm {YEAR})?(?!\d)"),
+    # (13/1): a bracketed date after "hôm nay", "tối qua"...
+    re.compile(r"\((?P<day>\d{1,2})/(?P<month>\d{1,2})\)"),
 )
 MONTH_YEAR = re.compile(rf"tháng (?P<month>\d{{1,2}})[/-]{YEAR}(?!\d)")
 NEW_YEAR = re.compile(rf"[Nn]ăm mới {YEAR}")

@@ -117,11 +117,11 @@ def find_verbs(sentence: Sentence, framing: list[tuple[int, int]]) -> list[Verb]
     return sorted(found, key=lambda v: v.start)
 
 
-def reported_kind(sentence: Sentence, verbs: list[Verb]) -> Verb | None:
-    """The verb a sentence reports a meeting with: none if its first verb is not a report."""
-    if not verbs or _negated(sentence.segment.text, verbs[0], sentence.start):
+def reported_kind(text: str, verbs: list[Verb], start: int) -> Verb | None:
+    """The verb a clause reports a meeting with: none if its first verb is not a report."""
+    if not verbs or _negated(text, verbs[0], start):
         return None
-    usable = [v for v in verbs if not _negated(sentence.segment.text, v, sentence.start)]
+    usable = [v for v in verbs if not _negated(text, v, start)]
     return min(usable, key=lambda v: (v.priority, v.start), default=None)
 
 
@@ -185,15 +185,17 @@ class Draft:
     keys: dict[str, int]
 
 
-def _participants(sentence, people, framing, heads) -> dict[str, int]:
+def _participants(sentence, people, framing, heads, group) -> dict[str, int]:
     keys: dict[str, int] = {}
+    start, end = group
     for occurrence in _occurrences_in(sentence, people):
-        if not _is_context_only(occurrence, people, framing):
+        inside = start <= occurrence.start < end
+        if inside and not _is_context_only(occurrence, people, framing):
             keys.setdefault(occurrence.key, occurrence.start)
-    text = sentence.segment.text[sentence.start : sentence.end]
+    text = sentence.segment.text[start:end]
     if len(keys) == 1 and re.search(r"(?i)\bđoàn\b", text):
         for head in heads.values():
-            keys.setdefault(head, sentence.start)
+            keys.setdefault(head, start)
     return keys
 
 
@@ -220,22 +222,71 @@ def _side_statement_people(sentence: Sentence, people: ArticlePeople) -> dict[st
     return {o.key: o.start for o in _occurrences_in(sentence, people)}
 
 
+def clause_groups(
+    sentence: Sentence, verbs: list[Verb], people: ArticlePeople
+) -> list[tuple[int, int]]:
+    """Parts of a sentence that each report at most one encounter: clauses split at ";",
+    where a clause without a verb that opens with a title continues the one before it
+    ("hội đàm với A; Bộ trưởng B và đồng chí C" is one list of participants)."""
+    text = sentence.segment.text
+    cuts = [m.start() for m in re.finditer(";", text[sentence.start : sentence.end])]
+    bounds = list(
+        zip([0, *(c + 1 for c in cuts)], [*cuts, sentence.end - sentence.start], strict=True)
+    )
+    groups: list[tuple[int, int]] = []
+    for start, end in ((sentence.start + a, sentence.start + b) for a, b in bounds):
+        has_verb = any(start <= v.start < end for v in verbs)
+        opening = start + len(text[start:end]) - len(text[start:end].lstrip())
+        lists_people = lexicon.cue_pattern().match(text, opening) or any(
+            o.start == opening for o in _occurrences_in(sentence, people)
+        )
+        if groups and not has_verb and lists_people:
+            groups[-1] = (groups[-1][0], end)
+        else:
+            groups.append((start, end))
+    return groups
+
+
+def _group_draft(sentence, group, verbs, people, framing, heads, subject) -> Draft | None:
+    start, end = group
+    inside = [v for v in verbs if start <= v.start < end]
+    verb = reported_kind(sentence.segment.text, inside, start)
+    if verb is None:
+        return None
+    keys = _participants(sentence, people, framing, heads, group)
+    if subject and not any(position < verb.start for position in keys.values()):
+        for key, position in subject.items():
+            keys.setdefault(key, position)
+    return Draft(verb, sentence, keys)
+
+
 def sentence_drafts(body: list[Sentence], people: ArticlePeople, heads) -> list[Draft]:
-    """A draft per reporting sentence; attendance sentences right after one extend it."""
+    """A draft per reported encounter; attendance sentences right after one extend it."""
     found: list[Draft] = []
     previous: Draft | None = None
     for sentence in body:
         framing = framing_regions(sentence)
-        verb = reported_kind(sentence, find_verbs(sentence, framing))
-        if verb is None:
-            attendees = _side_statement_people(sentence, people) if previous else {}
-            for key, position in attendees.items():
-                previous.keys.setdefault(key, position)
-            previous = previous if attendees else None
+        verbs = find_verbs(sentence, framing)
+        drafts_here: list[Draft] = []
+        for group in clause_groups(sentence, verbs, people):
+            subject = _subject(drafts_here[0]) if drafts_here else {}
+            draft = _group_draft(sentence, group, verbs, people, framing, heads, subject)
+            if draft is not None:
+                drafts_here.append(draft)
+        if drafts_here:
+            found += drafts_here
+            previous = drafts_here[-1]
             continue
-        previous = Draft(verb, sentence, _participants(sentence, people, framing, heads))
-        found.append(previous)
+        attendees = _side_statement_people(sentence, people) if previous else {}
+        for key, position in attendees.items():
+            previous.keys.setdefault(key, position)
+        previous = previous if attendees else None
     return found
+
+
+def _subject(draft: Draft) -> dict[str, int]:
+    """Who the first clause names before its verb: the subject later clauses share."""
+    return {k: p for k, p in draft.keys.items() if p < draft.verb.start}
 
 
 def drafts(body: list[Sentence], people: ArticlePeople) -> list[Draft]:

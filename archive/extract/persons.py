@@ -29,6 +29,7 @@ CLAUSE_BREAK = re.compile(r"[,;:()“”\"]|\s[–—-]\s")
 NAME_WORDS = (2, 4)
 AFTER_NAME_POST = re.compile(r"^\s*(?:,|\s[–—-])\s*(?:làm\s+)?")
 AFTER_NAME_PERSON = re.compile(r"^\s*[,(]?\s*(?:sinh năm|SN)\b")
+LOCATIVE = re.compile(r"\b(?:tại|ở|đến|sang)\s+$")
 LIST_JOIN = re.compile(r"^\s*(?:,|và|cùng)\s*$")
 NATIONALITY = re.compile(r"^[^.;]{0,40}?quốc tịch (?P<where>[^,.;()]+)")
 RESIDENCE = re.compile(r"^[^.;]{0,60}?(?:trú tại|thường trú tại|quê quán|quê ở) (?P<where>[^.;]+)")
@@ -150,6 +151,8 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
     for run in capitalised_runs(sentence):
         run = _strip_leading_cues(run, text)
         rest, country = _cut_after_country(run, text)
+        if LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):
+            country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
         rest = rest[: NAME_WORDS[1]]
         if not rest or _not_a_name(" ".join(w.text for w in rest)):
             continue
@@ -212,17 +215,35 @@ def short_references(sentence: Sentence) -> list[Word]:
 # ---------------------------------------------------------------- posts
 
 
+def _starts_a_name(run: list[Word], text: str) -> bool:
+    """Whether a person's name (not a place or body) begins at the first word of ``run``."""
+    joined = []
+    for w in run:
+        if not w.capitalised or (joined and text[joined[-1].end : w.start] != " "):
+            break
+        joined.append(w)
+    return (
+        len(joined) >= NAME_WORDS[0]
+        and _looks_like_name(joined)
+        and not _not_a_name(text[joined[0].start : joined[-1].end])
+        and not place_pattern().match(text, joined[0].start)
+    )
+
+
 def _org_extent(text: str) -> str | None:
     """The organisation phrase at the start of ``text`` (``Bộ Công an Trung Quốc, ...``)."""
     known = lexicon.organisation_pattern().match(text)
-    taken = []
-    for w in words(text):
+    taken: list[Word] = []
+    all_words = words(text)
+    for index, w in enumerate(all_words):
         if text[taken[-1].end if taken else 0 : w.start].strip(" "):
             break
         if w.text.lower() in lexicon.organisation_stop_words() or len(taken) >= ORG_MAX_WORDS:
             break
+        if _starts_a_name(all_words[index : index + NAME_WORDS[1]], text):
+            break
         taken.append(w)
-    while taken and not taken[-1].capitalised and taken[-1].text not in ("an", "quốc"):
+    while taken and taken[-1].text in lexicon.organisation_stop_words():
         taken.pop()
     generic = text[: taken[-1].end] if taken else None
     if known and (generic is None or known.end() >= len(generic)):
@@ -231,6 +252,7 @@ def _org_extent(text: str) -> str | None:
 
 
 Post = tuple[str | None, str | None, str | None, int]  # rank, title, organisation, offset
+POSTED_AT = re.compile(r"\s+(?:tại|ở)\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*(?=\s*$|\s*,)")
 CHAIN_JOINERS = re.compile(r"\s*(?:làm|kiêm|và là)?\s*")
 
 
@@ -263,6 +285,8 @@ def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
         position = post.end()
         if org:
             position = text.index(org, position) + len(org)
+            if posted_at := POSTED_AT.match(text, position):
+                position = posted_at.end()  # "Đại sứ Trung Quốc tại Việt Nam"
         position = CHAIN_JOINERS.match(text, position).end()
 
 
