@@ -203,6 +203,7 @@ def short_references(sentence: Sentence) -> list[Word]:
     text = sentence.segment.text
     refs = []
     for run in capitalised_runs(sentence):
+        run = _strip_leading_cues(run, text)
         if len(run) != 1 or not run[0].text.isalpha():
             continue
         left = text[max(sentence.start, run[0].start - 30) : run[0].start]
