@@ -123,3 +123,15 @@ def post_with_organisation() -> tuple[re.Pattern[str], dict[str, dict]]:
     """Posts written with their organisation in short, and what each stands for."""
     table = {normalise(k).casefold(): v for k, v in load("titles")["post_organisations"].items()}
     return phrase_pattern(list(load("titles")["post_organisations"])), table
+
+
+def canonical_post(text: str) -> str:
+    """A post as the titles file spells it ("làm trưởng đoàn" → "Trưởng đoàn")."""
+    by_fold = {k.casefold(): k for k in posts()}
+    modifiers = {k.casefold(): k for k in post_modifiers_en()}
+    for modifier_fold, modifier in modifiers.items():
+        if text.casefold().startswith(modifier_fold + " "):
+            rest = text[len(modifier) + 1 :]
+            if rest.casefold() in by_fold:
+                return f"{modifier} {by_fold[rest.casefold()]}"
+    return by_fold.get(text.casefold(), text)

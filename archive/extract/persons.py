@@ -282,7 +282,7 @@ def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
         if not post:
             return found, position
         org = _org_extent(text[post.end() :].lstrip())
-        found.append((None, post.group(0), org, offset + position))
+        found.append((None, lexicon.canonical_post(post.group(0)), org, offset + position))
         position = post.end()
         if org:
             position = text.index(org, position) + len(org)
@@ -353,6 +353,8 @@ def posts_after(sentence: Sentence, end: int) -> list[Post]:
         lead = re.match(r"^\s*(?:[–—-]\s*)?(?:làm\s+)?", m.group(0)).end()
         chunk = m.group(0)[lead:]
         posts, consumed = parse_chain(chunk, end + m.start() + lead)
+        if _starts_a_name(words(chunk[consumed:], 0), chunk[consumed:]):
+            break  # "..., quyền Chủ tịch nước Đặng Thị Ngọc Thịnh": the next person's post
         found += [p for p in posts if p[1]]
         if not posts or not _consumed_all(chunk, consumed):
             break
