@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from archive.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+# The shared material (dev corpus, gold) lives beside the checkout; ARCHIVE_SHARED overrides.
+SHARED = Path(os.environ.get("ARCHIVE_SHARED", ROOT.parent / "shared"))
 DEV_CORPUS = SHARED / "corpus" / "dev"
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 
