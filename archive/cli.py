@@ -110,9 +110,11 @@ def build(seeds: str, output: str) -> None:
 @click.option("--port", default=8001, show_default=True, type=int)
 def serve(db: str, host: str, port: int) -> None:
     """Serve the archive read-only (immutable) in Datasette, with the project's metadata."""
-    from archive.datasette import serve_command
+    from archive.datasette import serve_command, write_inspect_file
 
-    sys.exit(subprocess.call(serve_command(Path(db), host, port)))
+    with tempfile.TemporaryDirectory() as tmp:
+        inspect_file = write_inspect_file(Path(db), Path(tmp) / "inspect-data.json")
+        sys.exit(subprocess.call(serve_command(Path(db), host, port, inspect_file)))
 
 
 @cli.command()

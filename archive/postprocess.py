@@ -1,7 +1,8 @@
 """Post-processing: ``ensure_db_shape()`` gives a loaded SQLite archive its search and views.
 
-Idempotent and driven by the plain data below (full-text search columns, view SQL), in the
-manner of the dogsheep tools. Runs on SQLite only; PostgreSQL users get the tables alone.
+Idempotent and driven by plain data (full-text search columns, derived search tables, view
+SQL), in the manner of the dogsheep tools. Runs on SQLite only; PostgreSQL users get the
+tables alone. Derived tables are named ``search_*`` and left out of Alembic's comparison.
 """
 
 from __future__ import annotations
@@ -10,51 +11,91 @@ from pathlib import Path
 
 import sqlite_utils
 
-# One tokenizer for all full-text search: Vietnamese words keep their diacritics
-# ("năm" ≠ "nam"); text is stored and queried in archive.vietnamese.normalise() form.
+from archive.knowledge import load
+from archive.vietnamese import fold
+from archive.views import VIEWS
+
+# Vietnamese words keep their diacritics ("năm" ≠ "nam"): never remove_diacritics 2.
+# Text is stored, and queries are rewritten, in archive.vietnamese.normalise() form.
 FTS_TOKENIZE = "unicode61 remove_diacritics 0"
 
 FTS_TABLES: dict[str, tuple[str, ...]] = {
-    "articles": ("title", "body"),
+    "articles": ("title", "body", "captions"),
+    "search_facts": ("subject", "detail", "evidence"),
+    "search_articles_folded": ("title", "body"),
 }
 
-VIEWS: dict[str, str] = {
-    "evidence": """
-        SELECT 'person' AS fact, ap.article_id, p.name AS subject, ap.surface AS detail,
-               ap.evidence_start, ap.evidence_end, ap.evidence
-        FROM article_persons ap JOIN persons p ON p.id = ap.person_id
-        UNION ALL
-        SELECT 'post', pp.article_id, p.name, pos.title || COALESCE(' — ' || o.name, ''),
-               pp.evidence_start, pp.evidence_end, pp.evidence
-        FROM person_positions pp JOIN persons p ON p.id = pp.person_id
-        JOIN positions pos ON pos.id = pp.position_id
-        LEFT JOIN organisations o ON o.id = pos.organisation_id
-        UNION ALL
-        SELECT 'organisation', ao.article_id, o.name, ao.surface,
-               ao.evidence_start, ao.evidence_end, ao.evidence
-        FROM article_organisations ao JOIN organisations o ON o.id = ao.organisation_id
-        UNION ALL
-        SELECT 'meeting', ms.article_id, mt.kind || COALESCE(' ' || mt.date, ''),
-               (SELECT group_concat(p.name, ', ') FROM meeting_participants mp
-                JOIN persons p ON p.id = mp.person_id
-                WHERE mp.meeting_id = mt.id AND mp.article_id = ms.article_id),
-               ms.evidence_start, ms.evidence_end, ms.evidence
-        FROM meeting_sources ms JOIN meetings mt ON mt.id = ms.meeting_id
-        UNION ALL
-        SELECT 'topic', at.article_id, t.slug, t.name_en,
-               at.evidence_start, at.evidence_end, at.evidence
-        FROM article_topics at JOIN topics t ON t.id = at.topic_id
-    """,
+MEETING_KINDS = {
+    "talks": ("hội đàm", "Talks"),
+    "meeting": ("hội kiến, gặp, làm việc", "Meeting / call-on"),
+    "reception": ("tiếp, tiếp kiến", "Reception"),
+    "courtesy_call": ("chào xã giao", "Courtesy call"),
+    "conference": ("hội nghị, đồng chủ trì", "Conference"),
+    "dialogue": ("đối thoại", "Dialogue"),
+    "signing": ("ký kết", "Signing"),
+    "call": ("điện đàm, hội đàm trực tuyến", "Phone or video call"),
+    "visit": ("thăm", "Visit"),
+    "other": ("khác (bàn giao...)", "Other (handover...)"),
 }
+
+
+def _replace_table(db: sqlite_utils.Database, name: str, rows: list[dict], pk: str) -> None:
+    if db[name].exists():
+        db[name].drop()
+    db[name].insert_all(rows, pk=pk)
+
+
+def build_meeting_kinds(db: sqlite_utils.Database) -> None:
+    """``search_meeting_kinds``: Vietnamese and English labels of each meeting kind."""
+    rows = [{"kind": k, "name_vi": vi, "name_en": en} for k, (vi, en) in MEETING_KINDS.items()]
+    _replace_table(db, "search_meeting_kinds", rows, "kind")
+
+
+def build_places(db: sqlite_utils.Database) -> None:
+    """``search_places``: known places with their country and coordinates (for maps)."""
+    rows = [
+        {
+            "name": name,
+            "country": record["country"],
+            "latitude": record.get("lat"),
+            "longitude": record.get("lon"),
+        }
+        for name, record in load("places")["places"].items()
+    ]
+    _replace_table(db, "search_places", rows, "name")
+
+
+def build_folded_articles(db: sqlite_utils.Database) -> None:
+    """``search_articles_folded``: title and body without diacritics, for accent-free search."""
+    rows = [
+        {"article_id": row["id"], "title": fold(row["title"] or ""), "body": fold(row["body"])}
+        for row in db.query("SELECT id, title, body FROM articles ORDER BY id")
+    ]
+    _replace_table(db, "search_articles_folded", rows, "article_id")
+
+
+def build_facts(db: sqlite_utils.Database) -> None:
+    """``search_facts``: every fact with its evidence sentence, for searching evidence."""
+    rows = list(db.query("SELECT * FROM evidence ORDER BY fact, article_id, evidence_start"))
+    for index, row in enumerate(rows, start=1):
+        row["id"] = index
+    _replace_table(db, "search_facts", rows, "id")
 
 
 def ensure_db_shape(path: str | Path) -> None:
-    """Create or refresh full-text indexes and views, then ANALYZE."""
+    """Create or refresh derived tables, full-text indexes and views, then ANALYZE."""
     db = sqlite_utils.Database(path)
-    for table, columns in FTS_TABLES.items():
-        db[table].enable_fts(columns, tokenize=FTS_TOKENIZE, create_triggers=True, replace=True)
-        db[table].rebuild_fts()
+    for view in VIEWS:
+        db.execute(f"DROP VIEW IF EXISTS [{view}]")
+    build_meeting_kinds(db)
+    build_places(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+    build_folded_articles(db)
+    build_facts(db)
+    for table, columns in FTS_TABLES.items():
+        triggers = table == "articles"
+        db[table].enable_fts(columns, tokenize=FTS_TOKENIZE, create_triggers=triggers, replace=True)
+        db[table].rebuild_fts()
     db.analyze()
     db.close()

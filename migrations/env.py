@@ -9,7 +9,7 @@ config = context.config
 target_metadata = Base.metadata
 
 # Tables made by post-processing (full-text search, sqlite-utils helpers), not by models.
-UNMANAGED_TABLE_MARKERS = ("_fts", "sqlite_", "_datasette")
+UNMANAGED_TABLE_MARKERS = ("_fts", "sqlite_", "_datasette", "search_")
 
 
 def include_object(obj, name, type_, reflected, compare_to):

@@ -1,43 +1,179 @@
-"""Datasette serves the built archive read-only (Datasette's own test client)."""
+"""Datasette on the built seed archive, through Datasette's own test client: metadata,
+every configured facet, Vietnamese and accent-free search, every canned query, read-only."""
 
 import asyncio
+from urllib.parse import quote
 
 import pytest
 import yaml
 from datasette.app import Datasette
 
 from archive.datasette import SETTINGS, metadata_path
+from archive.datasette.plugin import normalise_query_string
+
+METADATA = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))
+TABLES = METADATA["databases"]["archive"]["tables"]
+QUERIES = METADATA["databases"]["archive"]["queries"]
+
+# Example parameters for every canned query, and a value each answer must contain.
+CANNED_EXAMPLES = {
+    "find_who_met_whom": ({"a": "Tô Lâm", "b": "CN"}, ("person_b", "Quách Thanh Côn")),
+    "person_timeline": ({"name": "Guo Shengkun"}, ("detail", "Bộ trưởng — Bộ Công an Trung Quốc")),
+    "meetings_between_organisations": (
+        {"org_a": "Bộ Công an Việt Nam", "org_b": "Bộ An ninh Quốc gia"},
+        ("person_b", "Trần Văn Thanh"),
+    ),
+    "topic_trends": ({"topic": "Telecom"}, ("topic", "Telecom fraud")),
+    "fact_evidence": (
+        {"subject": "Vương Ninh"},
+        ("detail", "Tư lệnh — Tổng bộ Cảnh sát vũ trang Trung Quốc"),
+    ),
+    "co_attendance": ({"name": "Tô Lâm"}, ("attended_with", "Mạnh Hồng Vỹ")),
+    "search_articles": ({"q": "hoà bình"}, ("published_date", "2024-08")),
+    "search_accent_free": ({"q": "bo cong an"}, ("published_date", "2012-01-06")),
+    "search_evidence": ({"q": "Uỷ viên Quốc vụ"}, ("subject", "Quách Thanh Côn")),
+}
 
 
 @pytest.fixture(scope="module")
 def datasette(built_db):
-    metadata = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))
-    metadata["databases"]["archive"] = metadata["databases"].pop("archive")
-    ds = Datasette([], immutables=[str(built_db)], metadata=metadata, settings=SETTINGS)
-    return ds
+    return Datasette([], immutables=[str(built_db)], metadata=METADATA, settings=SETTINGS)
 
 
 def get(ds, path):
     return asyncio.run(ds.client.get(path))
 
 
-def test_articles_table_lists_the_seeds(datasette):
-    response = get(datasette, "/archive/articles.json?_shape=array&_col=title")
-    assert response.status_code == 200
-    titles = [row["title"] for row in response.json()]
-    assert "Bộ trưởng Tô Lâm gặp Bộ trưởng An ninh Quốc gia Trung Quốc" in titles
-    assert len(titles) == 5
+def rows(ds, path) -> list[dict]:
+    joiner = "&" if "?" in path else "?"
+    response = get(ds, f"{path}{joiner}_shape=array")
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
-def test_metadata_title_is_shown(datasette):
-    response = get(datasette, "/")
-    assert "Vietnam–China Security Cooperation Archive" in response.text
+def test_home_page_has_title_and_license(datasette):
+    page = get(datasette, "/").text
+    assert "Vietnam–China Security Cooperation Archive" in page
+    assert "CC BY 4.0" in page
 
 
-def test_writes_are_refused(datasette):
-    response = get(datasette, "/archive.json?sql=" + "delete from articles")
-    assert response.status_code == 400
-    insert = asyncio.run(datasette.client.post("/archive/articles/-/insert", json={}))
-    assert insert.status_code in (403, 404, 405)
-    count = get(datasette, "/archive.json?sql=select+count(*)+as+n+from+articles&_shape=array")
-    assert count.json() == [{"n": 5}]
+def test_every_visible_table_and_column_is_described(datasette):
+    tables = get(datasette, "/archive.json").json()
+    visible = {t["name"] for t in tables["tables"] if not t["hidden"]} | {
+        v["name"] for v in tables["views"]
+    }
+    for name in visible:
+        assert TABLES.get(name, {}).get("description"), f"{name} has no description"
+        columns = get(datasette, f"/archive/{name}.json?_size=1").json()["columns"]
+        described = TABLES[name].get("columns", {})
+        missing = [c for c in columns if c not in described and c != "rowid"]
+        assert not missing, f"{name}: columns without a description: {missing}"
+
+
+def test_internal_tables_are_hidden(datasette):
+    tables = {t["name"]: t["hidden"] for t in get(datasette, "/archive.json").json()["tables"]}
+    for name in ("alembic_version", "import_runs", "search_facts", "articles_fts"):
+        assert tables[name] is True
+
+
+def _facet_parameters(facet) -> str:
+    if isinstance(facet, dict):
+        return f"_facet_array={quote(facet['array'])}"
+    return f"_facet={quote(facet)}"
+
+
+CONFIGURED_FACETS = [
+    (table, facet) for table, config in TABLES.items() for facet in config.get("facets", [])
+]
+
+
+@pytest.mark.parametrize(
+    ("table", "facet"),
+    CONFIGURED_FACETS,
+    ids=[f"{t}-{f if isinstance(f, str) else f['array']}" for t, f in CONFIGURED_FACETS],
+)
+def test_every_configured_facet_returns_values(datasette, table, facet):
+    data = get(datasette, f"/archive/{table}.json?{_facet_parameters(facet)}").json()
+    name = facet if isinstance(facet, str) else facet["array"]
+    results = data["facet_results"]
+    assert name in results, data.get("error")
+    assert results[name]["results"], f"facet {name} of {table} is empty"
+    assert not results[name]["truncated"] or len(results[name]["results"]) > 0
+
+
+def test_participant_facet_answers_who_tô_lâm_met(datasette):
+    data = get(
+        datasette,
+        "/archive/meetings_browse.json?_facet_array=participants"
+        "&participants__arraycontains=T%C3%B4%20L%C3%A2m",
+    ).json()
+    values = {r["value"] for r in data["facet_results"]["participants"]["results"]}
+    assert {"Quách Thanh Côn", "Trần Văn Thanh", "Vương Ninh"} <= values
+
+
+@pytest.mark.parametrize("query", ["hoà bình", "hòa bình"])
+def test_table_search_finds_both_tone_mark_spellings(datasette, query):
+    found = rows(datasette, f"/archive/articles.json?_search={quote(query)}&_col=title")
+    assert {r["id"] for r in found} >= {4}
+
+
+@pytest.mark.parametrize("query", ["Uỷ ban Chính pháp", "Ủy ban Chính pháp"])
+def test_canned_search_normalises_the_query(datasette, query):
+    found = rows(datasette, f"/archive/search_articles.json?q={quote(query)}")
+    assert len(found) >= 2
+
+
+def test_diacritics_still_matter_in_vietnamese_search(datasette):
+    with_marks = rows(datasette, f"/archive/search_articles.json?q={quote('năm')}")
+    without = rows(datasette, f"/archive/search_articles.json?q={quote('nam')}")
+    assert {r["article_id"] for r in with_marks} != {r["article_id"] for r in without}
+
+
+def test_accent_free_search_finds_text_typed_without_diacritics(datasette):
+    found = rows(datasette, f"/archive/search_accent_free.json?q={quote('Quach Thanh Con')}")
+    assert len(found) >= 2
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_canned_query_returns_the_expected_rows(datasette, name):
+    params, (column, expected) = CANNED_EXAMPLES[name]
+    query = "&".join(f"{k}={quote(v)}" for k, v in params.items())
+    found = rows(datasette, f"/archive/{name}.json?{query}")
+    assert any(r[column] == expected for r in found), found[:3]
+
+
+def test_canned_query_parameters_are_bound_not_spliced(datasette):
+    injected = quote("x' OR 1=1 --")
+    assert rows(datasette, f"/archive/find_who_met_whom.json?a={injected}&b={injected}") == []
+
+
+def test_dashboard_is_served(datasette):
+    page = get(datasette, "/-/dashboards/overview")
+    assert page.status_code == 200
+    assert "Meetings per year by kind" in page.text
+
+
+def test_search_parameters_are_normalised_before_datasette_sees_them():
+    fixed = normalise_query_string(b"_search=ho%C3%A0&_sort=id")
+    assert fixed == b"_search=h%C3%B2a&_sort=id"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "delete from articles",
+        "insert into topics (slug, name_vi, name_en) values ('x','x','x')",
+        "attach database ':memory:' as other",
+        "pragma user_version = 5",
+    ],
+)
+def test_writes_are_refused(datasette, sql):
+    response = get(datasette, f"/archive.json?sql={quote(sql)}")
+    assert response.status_code in (400, 403)
+    count = rows(datasette, "/archive.json?sql=" + quote("select count(*) as n from articles"))
+    assert count == [{"n": 5}]
+
+
+def test_post_insert_is_refused(datasette):
+    response = asyncio.run(datasette.client.post("/archive/articles/-/insert", json={}))
+    assert response.status_code in (403, 404, 405)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,15 @@ SETTINGS = {
 
 def metadata_path() -> Path:
     return Path(str(resources.files("archive.datasette").joinpath("metadata.yml")))
+
+
+def write_inspect_file(db: Path, target: Path) -> Path:
+    """``datasette inspect``: table counts and hash, so ``-i`` serving skips counting."""
+    subprocess.run(
+        [sys.executable, "-m", "datasette", "inspect", str(db), "--inspect-file", str(target)],
+        check=True,
+    )
+    return target
 
 
 def serve_command(db: Path, host: str, port: int, inspect_file: Path | None = None) -> list[str]:

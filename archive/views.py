@@ -1,0 +1,147 @@
+"""SQL views that publish the archive: facts with their evidence, and browse views with
+JSON-array columns (Datasette facets them with ``_facet_array``) for the many-to-many links."""
+
+from __future__ import annotations
+
+
+def _json_list(select: str) -> str:
+    """A JSON array of the distinct, sorted values a one-column query returns."""
+    return f"(SELECT json_group_array(v) FROM (SELECT DISTINCT v FROM ({select}) ORDER BY v))"
+
+
+VIEWS: dict[str, str] = {
+    "evidence": """
+        SELECT 'person' AS fact, ap.article_id, p.name AS subject, ap.surface AS detail,
+               ap.evidence_field, ap.evidence_start, ap.evidence_end, ap.evidence
+        FROM article_persons ap JOIN persons p ON p.id = ap.person_id
+        UNION ALL
+        SELECT 'post', pp.article_id, p.name, pos.title || COALESCE(' — ' || o.name, ''),
+               pp.evidence_field, pp.evidence_start, pp.evidence_end, pp.evidence
+        FROM person_positions pp JOIN persons p ON p.id = pp.person_id
+        JOIN positions pos ON pos.id = pp.position_id
+        LEFT JOIN organisations o ON o.id = pos.organisation_id
+        UNION ALL
+        SELECT 'organisation', ao.article_id, o.name, ao.surface,
+               ao.evidence_field, ao.evidence_start, ao.evidence_end, ao.evidence
+        FROM article_organisations ao JOIN organisations o ON o.id = ao.organisation_id
+        UNION ALL
+        SELECT 'meeting', ms.article_id, mt.kind || COALESCE(' ' || mt.date, ''),
+               (SELECT group_concat(name, ', ') FROM (SELECT p.name FROM meeting_participants mp
+                JOIN persons p ON p.id = mp.person_id
+                WHERE mp.meeting_id = mt.id AND mp.article_id = ms.article_id ORDER BY p.name)),
+               ms.evidence_field, ms.evidence_start, ms.evidence_end, ms.evidence
+        FROM meeting_sources ms JOIN meetings mt ON mt.id = ms.meeting_id
+        UNION ALL
+        SELECT 'topic', at.article_id, t.name_en, t.name_vi,
+               at.evidence_field, at.evidence_start, at.evidence_end, at.evidence
+        FROM article_topics at JOIN topics t ON t.id = at.topic_id
+    """,
+    "meetings_browse": f"""
+        SELECT m.id AS meeting_id, m.kind, k.name_en AS kind_en, m.date,
+               substr(m.date, 1, 4) AS year, m.place,
+               {
+        _json_list(
+            "SELECT p.name AS v FROM meeting_participants mp JOIN persons p "
+            "ON p.id = mp.person_id WHERE mp.meeting_id = m.id"
+        )
+    } AS participants,
+               {
+        _json_list(
+            "SELECT mp.side AS v FROM meeting_participants mp "
+            "WHERE mp.meeting_id = m.id AND mp.side IS NOT NULL"
+        )
+    } AS sides,
+               {
+        _json_list(
+            "SELECT t.name_en AS v FROM meeting_topics mt JOIN topics t "
+            "ON t.id = mt.topic_id WHERE mt.meeting_id = m.id"
+        )
+    } AS topics,
+               (SELECT count(*) FROM meeting_sources ms WHERE ms.meeting_id = m.id) AS sources,
+               (SELECT ms.evidence FROM meeting_sources ms WHERE ms.meeting_id = m.id
+                ORDER BY ms.article_id LIMIT 1) AS evidence
+        FROM meetings m LEFT JOIN search_meeting_kinds k ON k.kind = m.kind
+    """,
+    "articles_browse": f"""
+        SELECT a.id AS article_id, a.title, a.outlet, a.published_date,
+               substr(a.published_date, 1, 4) AS year, a.url,
+               {
+        _json_list(
+            "SELECT p.name AS v FROM article_persons ap JOIN persons p "
+            "ON p.id = ap.person_id WHERE ap.article_id = a.id"
+        )
+    } AS persons,
+               {
+        _json_list(
+            "SELECT o.name AS v FROM article_organisations ao JOIN organisations o "
+            "ON o.id = ao.organisation_id WHERE ao.article_id = a.id"
+        )
+    }
+                   AS organisations,
+               {
+        _json_list(
+            "SELECT t.name_en AS v FROM article_topics at JOIN topics t "
+            "ON t.id = at.topic_id WHERE at.article_id = a.id"
+        )
+    } AS topics,
+               (SELECT count(*) FROM meeting_sources ms WHERE ms.article_id = a.id) AS meetings
+        FROM articles a
+    """,
+    "persons_browse": f"""
+        SELECT p.id AS person_id, p.name, p.name_en, p.name_zh, p.country,
+               {
+        _json_list(
+            "SELECT pos.title AS v FROM person_positions pp JOIN positions pos "
+            "ON pos.id = pp.position_id WHERE pp.person_id = p.id"
+        )
+    } AS posts,
+               {
+        _json_list(
+            "SELECT o.name AS v FROM person_positions pp JOIN positions pos "
+            "ON pos.id = pp.position_id JOIN organisations o "
+            "ON o.id = pos.organisation_id WHERE pp.person_id = p.id"
+        )
+    }
+                   AS organisations,
+               (SELECT count(*) FROM article_persons ap WHERE ap.person_id = p.id) AS articles,
+               (SELECT count(DISTINCT mp.meeting_id) FROM meeting_participants mp
+                WHERE mp.person_id = p.id) AS meetings
+        FROM persons p
+    """,
+    "participations": """
+        SELECT mp.meeting_id, m.kind, k.name_en AS kind_en, m.date,
+               substr(m.date, 1, 4) AS year, m.place, p.name AS person, p.name_en AS person_en,
+               p.country, mp.side, mp.role
+        FROM meeting_participants mp
+        JOIN meetings m ON m.id = mp.meeting_id
+        JOIN persons p ON p.id = mp.person_id
+        LEFT JOIN search_meeting_kinds k ON k.kind = m.kind
+        GROUP BY mp.meeting_id, mp.person_id
+    """,
+    "who_met_whom": """
+        SELECT a.meeting_id, a.kind, a.kind_en, a.date, a.year, a.place,
+               a.person AS person_a, a.side AS side_a, b.person AS person_b, b.side AS side_b
+        FROM participations a JOIN participations b
+          ON a.meeting_id = b.meeting_id AND a.person < b.person
+        WHERE a.side IS NULL OR b.side IS NULL OR a.side != b.side
+    """,
+    "topics_by_year": """
+        SELECT t.slug, t.name_en, t.name_vi, substr(a.published_date, 1, 4) AS year,
+               count(DISTINCT at.article_id) AS articles
+        FROM article_topics at JOIN topics t ON t.id = at.topic_id
+        JOIN articles a ON a.id = at.article_id
+        GROUP BY t.id, year
+    """,
+    "meeting_places": f"""
+        SELECT m.id AS meeting_id, m.kind, m.date, m.place, sp.country, sp.latitude,
+               sp.longitude,
+               {
+        _json_list(
+            "SELECT p.name AS v FROM meeting_participants mp JOIN persons p "
+            "ON p.id = mp.person_id WHERE mp.meeting_id = m.id"
+        )
+    } AS participants
+        FROM meetings m JOIN search_places sp ON sp.name = m.place
+        WHERE sp.latitude IS NOT NULL
+    """,
+}

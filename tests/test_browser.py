@@ -1,0 +1,123 @@
+"""The published archive in a real browser: Debian's Chromium driven by Playwright against
+`archive serve` on 127.0.0.1. Screenshots go to test-artifacts/ (README shows copies)."""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+from urllib.request import urlopen
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("ARCHIVE_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built_db):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive.cli", "serve", "--db", str(built_db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urlopen(base + "/-/versions.json", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(process.stderr.read().decode()) from None
+            time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: install Debian's chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def person_id(db: Path, name: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT id FROM persons WHERE name = ?", (name,)).fetchone()[0]
+
+
+def visit(browser, url: str, shot: str):
+    """Open ``url``; return the page text and the JavaScript errors seen while loading."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(url, wait_until="networkidle")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
+    text = page.inner_text("body")
+    page.close()
+    return text, errors
+
+
+def test_home_page(server, browser):
+    text, errors = visit(browser, server + "/", "home")
+    assert "Vietnam–China Security Cooperation Archive" in text
+    assert "Who met whom" in text and not errors
+
+
+def test_faceted_meetings_page(server, browser):
+    url = server + "/archive/meetings_browse?_facet_array=participants&_facet=kind_en"
+    text, errors = visit(browser, url, "meetings-faceted")
+    assert "participants (array)" in text and "Quách Thanh Côn" in text and "Talks" in text
+    assert not errors
+
+
+def test_search_results_page(server, browser):
+    text, errors = visit(
+        browser, server + "/archive/articles?_search=" + quote("hoà bình"), "search"
+    )
+    assert "hòa bình" in text and not errors
+
+
+def test_person_page(server, browser, built_db):
+    url = f"{server}/archive/persons/{person_id(built_db, 'Quách Thanh Côn')}"
+    text, errors = visit(browser, url, "person")
+    assert "Guo Shengkun" in text and "郭声琨" in text
+    assert "article_persons" in text and not errors
+
+
+def test_dashboard(server, browser):
+    text, errors = visit(browser, server + "/-/dashboards/overview", "dashboard")
+    assert "Meetings per year by kind" in text and "Who met whom" in text
+    assert not errors
