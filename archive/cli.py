@@ -139,5 +139,29 @@ def evaluate(gold: str, corpus: str, as_json: bool) -> None:
     )
 
 
+@cli.command()
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@click.option(
+    "--version",
+    "version",
+    default="0.1.0",
+    show_default=True,
+    help="Release version recorded in the bundle.",
+)
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    show_default=True,
+    type=click.Path(exists=True),
+    help="SQLite archive to publish.",
+)
+def publish(out_dir: str, version: str, db: str) -> None:
+    """Write a validated, reproducible release bundle (SQLite, CSV, JSON Lines, datapackage)."""
+    from archive.publish import publish as write_bundle
+
+    counts = write_bundle(Path(db), Path(out_dir), version)
+    click.echo(f"Published {len(counts)} tables and views to {out_dir}")
+
+
 if __name__ == "__main__":
     cli()
