@@ -10,7 +10,15 @@ from pathlib import Path
 
 import click
 
-from archive.db import DEFAULT_DB, make_engine, sqlite_path, upgrade_to_head
+from archive.db import (
+    DEFAULT_DB,
+    DatabaseBusy,
+    database_url,
+    import_lock,
+    make_engine,
+    sqlite_path,
+    upgrade_to_head,
+)
 from archive.importer import import_paths
 from archive.read import iter_source_files
 
@@ -39,7 +47,20 @@ def migrate(db: str) -> None:
 
 def run_import(db: str, paths: tuple[str, ...], prune: bool = False) -> int:
     """Migrate, import ``paths`` with a progress bar and print the summary; return failures."""
-    url = upgrade_to_head(db)
+    url = database_url(db)
+
+    def tell_waiting() -> None:
+        click.echo(f"Waiting for another import into {db} to finish...", err=True)
+
+    try:
+        with import_lock(url, on_wait=tell_waiting):
+            return _import_locked(url, paths, prune)
+    except DatabaseBusy as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _import_locked(url: str, paths: tuple[str, ...], prune: bool) -> int:
+    upgrade_to_head(url)
     engine = make_engine(url)
     files = list(iter_source_files(paths))
     with click.progressbar(

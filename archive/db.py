@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -69,3 +73,40 @@ def upgrade_to_head(db: str | Path) -> str:
 
 def has_schema(engine: Engine) -> bool:
     return inspect(engine).has_table("articles")
+
+
+class DatabaseBusy(Exception):
+    """Another import holds the database for longer than we were willing to wait."""
+
+
+@contextmanager
+def import_lock(
+    url: str, wait_seconds: float = 600, on_wait: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """One import at a time per SQLite file: an advisory ``flock`` on the database file itself
+    (SQLite's own locks are POSIX record locks, which ``flock`` does not touch). A second
+    import waits, calling ``on_wait`` once, and gives up with DatabaseBusy after
+    ``wait_seconds``. PostgreSQL serialises writers itself: no lock is taken there."""
+    path = sqlite_path(url)
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("ab") as handle:
+        deadline = time.monotonic() + wait_seconds
+        waited = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited and on_wait:
+                    on_wait()
+                waited = True
+                if time.monotonic() > deadline:
+                    raise DatabaseBusy(f"another import is still running on {path}") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -34,7 +34,7 @@ ARTICLE_CHILDREN = (
 
 def source_key(path: str | Path) -> str:
     """How ``articles.source_path`` names a file: relative to the working directory if inside."""
-    absolute = Path(path).resolve()
+    absolute = Path(os.path.abspath(path))  # the name as given: never follow (looping) links
     relative = os.path.relpath(absolute)
     return Path(relative).as_posix() if not relative.startswith("..") else absolute.as_posix()
 

@@ -50,10 +50,10 @@ def test_truncated_last_character_is_dropped_and_recorded():
     assert text == "Bộ Công an " and repairs
 
 
-def test_non_utf8_bytes_are_a_clear_error(tmp_path):
+def test_western_single_byte_text_is_a_clear_error(tmp_path):
     path = tmp_path / "latin.txt"
-    path.write_bytes("Bộ Công an".encode("utf-16-le"))
-    with pytest.raises(ReadError, match="not UTF-8"):
+    path.write_bytes("Café déjà vu à Paris".encode("cp1252"))
+    with pytest.raises(ReadError, match="Windows-1252"):
         read_source(path)
 
 

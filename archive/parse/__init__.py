@@ -21,6 +21,7 @@ URL_LINE = re.compile(r"^\s*(https?://\S+)\s*$")
 TITLE_MAX_CHARS = 250
 SENTENCE_END = (".", "!", "?", ";", "…", ":", ")")
 HEADER_SCAN_LINES = 6
+MIN_BODY_WORDS = 8
 
 
 class ParseError(Exception):
@@ -152,6 +153,12 @@ LAYOUTS: tuple[tuple[str, Callable[[str], bool], Callable[[str], Header]], ...] 
 )
 
 
+def looks_like_vietnamese_prose(body: str) -> bool:
+    """At least a sentence's worth of words, some of them written with Vietnamese letters."""
+    words = re.findall(r"\w+", body)
+    return len(words) >= MIN_BODY_WORDS and any(not w.isascii() for w in words)
+
+
 def outlet_for(url: str | None, source_tag: str | None) -> str | None:
     outlets = load("outlets")
     if url:
@@ -173,6 +180,11 @@ def parse_article(source: SourceText) -> ParsedArticle:
     cleaned = clean_body(header.rest)
     if not cleaned.body:
         raise ParseError(f"layout '{layout}' found no article body (only navigation or captions)")
+    if not looks_like_vietnamese_prose(cleaned.body):
+        raise ParseError(
+            f"no recognisable article: the text has fewer than {MIN_BODY_WORDS} words "
+            "or no Vietnamese letters"
+        )
     article = ParsedArticle(
         format=layout,
         body=cleaned.body,

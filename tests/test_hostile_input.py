@@ -1,0 +1,131 @@
+"""Hostile input, each case with real bytes made from the seed articles: bad files are named
+in import_errors with a clear reason and skipped, good files in the same run are imported,
+the command fails with its summary, and nothing imported before changes."""
+
+import os
+import sqlite3
+import unicodedata
+from pathlib import Path
+
+import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
+import pytest
+
+from archive.read import MAX_FILE_BYTES
+
+from .conftest import SEEDS, invoke
+from .test_import import dump
+
+SEED = SEEDS / "000_2e5f7d23c231756c.txt"
+TEXT = SEED.read_text(encoding="utf-8")
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + bytes(range(256)) * 8
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def cp1258_bytes(text: str) -> bytes:
+    """Windows-1258 keeps vowel letters precomposed and tone marks as combining characters."""
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
+        out.append(base + tones)
+    return "".join(out).encode("cp1258")
+
+
+GOOD = {
+    "utf8_bom.txt": b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
+    "utf16_bom.txt": TEXT.encode("utf-16"),
+    "windows1258.txt": cp1258_bytes(TEXT),
+    # UTF-8 opened as Windows-1252 (bytes it leaves undefined read as Latin-1) and re-saved
+    "mojibake.txt": TEXT.encode("utf-8").decode("sloppy-windows-1252").encode("utf-8"),
+    "nfd.txt": unicodedata.normalize("NFD", TEXT).encode("utf-8"),
+}
+BAD = {
+    "empty.txt": (b"", "empty"),
+    "whitespace.txt": (b"  \n\t\r\n   \n", "whitespace"),
+    "image.txt": (PNG, "binary"),
+    "western.txt": ("Café déjà vu, naïve façade, à la carte.".encode("cp1252"), "Windows-1252"),
+    "oversize.txt": (TEXT.encode("utf-8") * (MAX_FILE_BYTES // len(TEXT.encode()) + 1), "limit"),
+    "navigation.txt": (
+        "Tìm kiếm\nTin tức - Sự kiện\nLiên kết website\nTop\n".encode(),
+        "no article",
+    ),
+    "no_layout.txt": (b"0001 0002 0003\n0004 0005\n", "no recognisable article"),
+}
+
+
+@pytest.fixture
+def hostile_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for name, data in GOOD.items():
+        (folder / name).write_bytes(data)
+    for name, (data, _reason) in BAD.items():
+        (folder / name).write_bytes(data)
+    os.symlink(folder / "loop_b.txt", folder / "loop_a.txt")
+    os.symlink(folder / "loop_a.txt", folder / "loop_b.txt")
+    os.symlink(folder / "gone.txt", folder / "dangling.txt")
+    os.mkfifo(folder / "pipe.txt")
+    return folder
+
+
+def errors(db) -> dict[str, str]:
+    with sqlite3.connect(db) as conn:
+        return {Path(f).name: r for f, r in conn.execute("SELECT file, reason FROM import_errors")}
+
+
+def test_hostile_files_are_logged_and_good_ones_imported(hostile_folder, db_path):
+    result = invoke("import", str(hostile_folder), "--db", str(db_path), expect=1)
+    bad_count = len(BAD) + 4  # two looping links, a dangling link, a pipe
+    assert f"{len(GOOD)} imported, 0 updated, 0 unchanged, {bad_count} failed" in result.output
+    logged = errors(db_path)
+    for name, (_data, reason) in BAD.items():
+        assert reason.lower() in logged[name].lower(), (name, logged[name])
+    assert "symbolic links" in logged["loop_a.txt"]
+    assert "No such file" in logged["dangling.txt"]
+    assert "not a regular file" in logged["pipe.txt"]
+
+
+def test_decoded_variants_store_the_same_text_and_say_what_was_repaired(hostile_folder, db_path):
+    invoke("import", str(hostile_folder), "--db", str(db_path), expect=1)
+    invoke("import", str(SEED), "--db", str(db_path))
+    with sqlite3.connect(db_path) as conn:
+        stored = {
+            Path(p).name: (body, enc, rep)
+            for p, body, enc, rep in conn.execute(
+                "SELECT source_path, body, encoding, repairs FROM articles"
+            )
+        }
+    original = stored[SEED.name][0]
+    for name in GOOD:
+        assert stored[name][0] == original, name
+    assert stored["utf16_bom.txt"][1] == "utf-16"
+    assert stored["windows1258.txt"][1] == "cp1258"
+    assert "Windows-1258" in stored["windows1258.txt"][2]
+    assert "mojibake" in stored["mojibake.txt"][2]
+    assert "NFD" in stored["nfd.txt"][2]
+
+
+def test_unreadable_file_when_permissions_apply(tmp_path, db_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    (folder / "secret.txt").write_bytes(TEXT.encode())
+    (folder / "secret.txt").chmod(0)
+    try:
+        readable = os.access(folder / "secret.txt", os.R_OK)  # root reads anything
+        result = invoke("import", str(folder), "--db", str(db_path), expect=0 if readable else 1)
+        if not readable:
+            assert "Permission denied" in errors(db_path)["secret.txt"]
+        else:
+            assert "1 imported" in result.output
+    finally:
+        (folder / "secret.txt").chmod(0o644)
+
+
+def test_nothing_already_imported_changes(hostile_folder, seeds_copy, db_path):
+    invoke("import", str(seeds_copy), "--db", str(db_path))
+    before = dump(db_path)
+    for name in ("000_2e5f7d23c231756c.txt", "003_1a329180d67adb47.txt"):
+        (seeds_copy / name).write_bytes(PNG)  # the same files, now broken
+    invoke("import", str(seeds_copy), "--db", str(db_path), expect=1)
+    assert dump(db_path) == before
