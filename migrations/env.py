@@ -1,7 +1,7 @@
 """Alembic environment: batch mode for SQLite, FTS tables left out of comparisons."""
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 from archive.models import Base
 
@@ -38,10 +38,11 @@ def run_migrations_online() -> None:
             prefix="sqlalchemy.",
             poolclass=pool.NullPool,
         )
-        with connectable.connect() as connection:
-            _run(connection)
-    else:
+    if isinstance(connectable, Connection):
         _run(connectable)
+        return
+    with connectable.connect() as connection:  # an Engine (e.g. from pytest-alembic)
+        _run(connection)
 
 
 def _run(connection) -> None:
