@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,3 +24,13 @@ def patterns(name: str, key: str) -> tuple[re.Pattern[str], ...]:
     value = load(name)[key]
     items = value if isinstance(value, list) else [value]
     return tuple(re.compile(item, re.MULTILINE) for item in items)
+
+
+def forms_table(records: dict[str, dict], key: Callable[[str], str]) -> dict[str, dict]:
+    """Every spelling of every record (its name and ``aliases``), keyed by ``key(form)``,
+    → the record with its ``name``."""
+    table = {}
+    for name, record in records.items():
+        for form in [name, *record.get("aliases", [])]:
+            table[key(form)] = {"name": name, **record}
+    return table

@@ -8,19 +8,12 @@ import sys
 import time
 from pathlib import Path
 
+from archive.load import ARTICLE_CHILDREN
+
 from .conftest import DEV_CORPUS, SEEDS, invoke
 from .test_import import dump
 
-CHILD_TABLES = (
-    "article_credits",
-    "article_persons",
-    "person_positions",
-    "article_organisations",
-    "meeting_sources",
-    "meeting_participants",
-    "article_topics",
-    "meeting_topics",
-)
+CHILD_TABLES = tuple(model.__tablename__ for model in ARTICLE_CHILDREN)
 
 
 def run_import(folder: Path, db: Path) -> subprocess.Popen:

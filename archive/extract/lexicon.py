@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from archive.extract.text import phrase_pattern
-from archive.knowledge import load
+from archive.knowledge import forms_table, load
 from archive.vietnamese import name_key, normalise
 
 
@@ -75,11 +75,7 @@ def known_people_pattern() -> re.Pattern[str]:
 @cache
 def organisations() -> dict[str, dict]:
     """Every form of every known organisation (name key) → record with ``name``."""
-    table = {}
-    for name, record in load("organisations")["organisations"].items():
-        for form in [name, *record.get("aliases", [])]:
-            table[name_key(form)] = {"name": name, **record}
-    return table
+    return forms_table(load("organisations")["organisations"], name_key)
 
 
 @cache

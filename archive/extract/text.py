@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from archive.facts import Span
-from archive.knowledge import load
+from archive.knowledge import forms_table, load
 from archive.vietnamese import normalise
 
 WORD = re.compile(r"\w+(?:[.-]\w+)*")
@@ -88,11 +88,7 @@ def countries() -> dict[str, str]:
 @cache
 def places() -> dict[str, dict]:
     """Every form of every known place → its record (with ``name``)."""
-    table = {}
-    for name, record in load("places")["places"].items():
-        for form in [name, *record.get("aliases", [])]:
-            table[normalise(form)] = {"name": name, **record}
-    return table
+    return forms_table(load("places")["places"], normalise)
 
 
 @cache
