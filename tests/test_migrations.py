@@ -138,3 +138,21 @@ def test_alembic_check_is_clean_on_sqlite(db_path):
 
     upgrade_to_head(db_path)
     command.check(project_alembic_config(database_url(db_path)))
+
+
+def test_upgrade_downgrade_upgrade_on_an_empty_database(db_path):
+    from alembic import command
+
+    from archive.db import upgrade_to_head
+    from archive.models import Base
+
+    def tables() -> set[str]:
+        with sqlite3.connect(db_path) as conn:
+            return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+    upgrade_to_head(db_path)
+    assert set(Base.metadata.tables) <= tables()
+    command.downgrade(project_alembic_config(database_url(db_path)), "base")
+    assert tables() == {"alembic_version"}
+    upgrade_to_head(db_path)
+    assert set(Base.metadata.tables) <= tables()
