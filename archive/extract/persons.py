@@ -29,6 +29,10 @@ CLAUSE_BREAK = re.compile(r"[,;:()“”\"]|\s[–—-]\s")
 NAME_WORDS = (2, 4)
 AFTER_NAME_POST = re.compile(r"^\s*(?:,|\s[–—-])\s*(?:làm\s+)?")
 AFTER_NAME_PERSON = re.compile(r"^\s*[,(]?\s*(?:sinh năm|SN)\b")
+NAMED_AFTER = re.compile(
+    r"(?:\b[Tt]hành phố|\bTP\.?|\b[Tt]p\.|\b[Đđ]ường|\b[Pp]hố|\b[Qq]uận|\b[Hh]uyện|"
+    r"\b[Tt]rường|\b[Cc]ầu|\b[Ss]ân bay|\b[Bb]ảo tàng)\s+$"
+)
 LOCATIVE = re.compile(r"\b(?:tại|ở|đến|sang)\s+$")
 LIST_JOIN = re.compile(r"^\s*(?:,|và|cùng)\s*$")
 NATIONALITY = re.compile(r"^[^.;]{0,40}?quốc tịch (?P<where>[^,.;()]+)")
@@ -134,6 +138,11 @@ def _looks_like_name(candidate: list[Word]) -> bool:
     )
 
 
+def named_after(text: str, start: int) -> bool:
+    """A place, street or school named after a person ("TP Hồ Chí Minh", "đường Lê Lợi")."""
+    return bool(NAMED_AFTER.search(text[max(0, start - 20) : start]))
+
+
 def _not_a_name(text: str) -> bool:
     key = name_key(text)
     return bool(
@@ -155,6 +164,8 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
             country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
         rest = rest[: NAME_WORDS[1]]
         if not rest or _not_a_name(" ".join(w.text for w in rest)):
+            continue
+        if named_after(text, rest[0].start):
             continue
         candidate = Candidate(rest, sentence, cut_country=country)
         left = _left_context(sentence, candidate.start)
@@ -417,7 +428,8 @@ def known_in(sentence: Sentence) -> list[Candidate]:
     text = sentence.segment.text
     found = []
     for m in lexicon.known_people_pattern().finditer(text, sentence.start, sentence.end):
-        found.append(Candidate(words(m.group(0), m.start()), sentence, cued=True))
+        if not named_after(text, m.start()):
+            found.append(Candidate(words(m.group(0), m.start()), sentence, cued=True))
     return found
 
 
