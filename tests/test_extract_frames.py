@@ -133,3 +133,28 @@ def test_one_sentence_two_encounters_share_the_subject():
     assert courtesy.kind == "courtesy_call"
     assert {p.name for p in courtesy.participants} == {"Tô Lâm", "Lật Chiến Thư"}
     assert {p.name for p in meeting.participants} == {"Tô Lâm", "Quách Thanh Côn"}
+
+
+def test_attendance_sentence_adds_participants():
+    (reception,) = extract(
+        "Chiều 19/2, Tổng Bí thư Nguyễn Phú Trọng đã tiếp Bộ trưởng Bộ Công an Trung Quốc "
+        "Triệu Khắc Chí. Cùng dự có Đại tướng Tô Lâm, Bộ trưởng Bộ Công an."
+    ).meetings
+    roles = {p.name: p.role for p in reception.participants}
+    assert roles == {"Nguyễn Phú Trọng": "host", "Triệu Khắc Chí": "guest", "Tô Lâm": "participant"}
+
+
+def test_a_framing_clause_ends_at_its_comma():
+    (meeting,) = extract(
+        "Nhân dịp sang dự Hội nghị, Thứ trưởng Lê Quốc Hùng đã có cuộc gặp với ông Lưu Chiêu, "
+        "Thứ trưởng Bộ Công an Trung Quốc."
+    ).meetings
+    assert {p.name for p in meeting.participants} == {"Lê Quốc Hùng", "Lưu Chiêu"}
+
+
+def test_places_named_after_people_are_not_people():
+    found = people(
+        "Tại Thành phố Hồ Chí Minh, Thượng tướng Trần Quốc Tỏ làm việc với Công an "
+        "thành phố Vũ Hán."
+    )
+    assert list(found) == ["Trần Quốc Tỏ"]

@@ -15,7 +15,7 @@ Rules, all driven by ``archive/data/meetings.yml``:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from archive.extract import lexicon
@@ -36,7 +36,8 @@ PLACE = re.compile(
 POSSESSIVE = re.compile(r"\bcủa\s*(?:các |đồng chí |ông |bà )?$")
 VERB_OF = re.compile(r"(?:chủ trì|đồng chủ trì|sự tham dự|sự chứng kiến)\s*$")
 SIDE_STATEMENT = re.compile(
-    r"^\W*(?:[Vv]ề phía|[Pp]hía|[Đđ]ại biểu\b[^.;]*\bcó|[Dd]ự (?:hội đàm|buổi|hội nghị)|[Tt]ham dự)"
+    r"^\W*(?:[Vv]ề phía|[Pp]hía|[Đđ]ại biểu\b[^.;]*\bcó|[Dd]ự (?:hội đàm|buổi|hội nghị)"
+    r"|[Tt]ham dự|[Cc]ùng (?:dự|tham dự))"
 )
 
 
@@ -82,12 +83,14 @@ def framing_regions(sentence: Sentence) -> list[tuple[int, int]]:
     text = sentence.segment.text
     regions = []
     for m in framing_pattern().finditer(text, sentence.start, sentence.end):
-        end = m.end()
+        end, chunk_start = m.end(), m.start()
         while (
             end < sentence.end
             and text[end] == ","
+            and lexicon.cue_pattern().search(text, chunk_start, end)  # a title, no name yet
             and lexicon.cue_pattern().match(text[end + 1 : sentence.end].lstrip())
         ):
+            chunk_start = end + 1
             following = text.find(",", end + 1, sentence.end)
             end = following if following != -1 else sentence.end
         regions.append((m.start(), end))
@@ -183,6 +186,7 @@ class Draft:
     verb: Verb
     sentence: Sentence
     keys: dict[str, int]
+    attendees: set[str] = field(default_factory=set)  # listed in a later "Cùng dự có ..."
 
 
 def _participants(sentence, people, framing, heads, group) -> dict[str, int]:
@@ -279,7 +283,9 @@ def sentence_drafts(body: list[Sentence], people: ArticlePeople, heads) -> list[
             continue
         attendees = _side_statement_people(sentence, people) if previous else {}
         for key, position in attendees.items():
-            previous.keys.setdefault(key, position)
+            if key not in previous.keys:
+                previous.keys[key] = position
+                previous.attendees.add(key)
         previous = previous if attendees else None
     return found
 
@@ -339,14 +345,17 @@ def fold(found: list[Draft]) -> list[Draft]:
     for draft in found:
         target = next((k for k in kept if _same_encounter(draft, k)), None)
         if target is None:
-            kept.append(Draft(draft.verb, draft.sentence, dict(draft.keys)))
+            kept.append(Draft(draft.verb, draft.sentence, dict(draft.keys), set(draft.attendees)))
         else:
             for key, position in draft.keys.items():
                 target.keys.setdefault(key, position)
     return kept
 
 
-def _role(position: int, verb: Verb, key: str, heads: dict) -> str:
+def _role(position: int, draft: Draft, key: str, heads: dict) -> str:
+    verb = draft.verb
+    if key in draft.attendees:
+        return "participant"
     role = verb.roles[0] if position < verb.start else verb.roles[1]
     if role:
         return role
@@ -399,7 +408,7 @@ def find_meetings(
             Participant(
                 name=people.mentions[key].name,
                 side=people.mentions[key].country,
-                role=_role(pos, draft.verb, key, heads),
+                role=_role(pos, draft, key, heads),
             )
             for key, pos in sorted(draft.keys.items(), key=lambda kv: kv[1])
         ]
