@@ -47,16 +47,17 @@ class Verb:
     start: int
     end: int
     roles: tuple[str | None, str | None] = (None, None)
-    priority: int = 0
+    generic: bool = False
 
 
 @cache
-def verb_patterns() -> tuple[tuple[str, re.Pattern[str], tuple], ...]:
+def verb_patterns() -> tuple[tuple[str, re.Pattern[str], tuple, bool], ...]:
     return tuple(
         (
             v["kind"],
             re.compile(rf"(?<!\w)(?:{normalise(v['pattern'])})(?!\w)", re.IGNORECASE),
             (v.get("subject"), v.get("object")),
+            bool(v.get("generic")),
         )
         for v in load("meetings")["verbs"]
     )
@@ -111,21 +112,24 @@ def find_verbs(sentence: Sentence, framing: list[tuple[int, int]]) -> list[Verb]
     """Every meeting verb in the sentence outside framing clauses, in text order."""
     text = sentence.segment.text
     found = []
-    for priority, (kind, pattern, roles) in enumerate(verb_patterns()):
+    for kind, pattern, roles, generic in verb_patterns():
         for m in pattern.finditer(text, sentence.start, sentence.end):
             if not _inside(m.start(), framing) and not any(
                 m.start() < v.end and v.start < m.end() for v in found
             ):
-                found.append(Verb(kind, m.start(), m.end(), roles, priority))
+                found.append(Verb(kind, m.start(), m.end(), roles, generic))
     return sorted(found, key=lambda v: v.start)
 
 
 def reported_kind(text: str, verbs: list[Verb], start: int) -> Verb | None:
-    """The verb a clause reports a meeting with: none if its first verb is not a report."""
+    """The verb a clause reports a meeting with: none if its first verb is not a report;
+    otherwise its first specific verb ("tiếp ... và đồng chủ trì" is a reception), else its
+    first generic one (gặp, làm việc với, thăm...)."""
     if not verbs or _negated(text, verbs[0], start):
         return None
     usable = [v for v in verbs if not _negated(text, v, start)]
-    return min(usable, key=lambda v: (v.priority, v.start), default=None)
+    specific = [v for v in usable if not v.generic]
+    return (specific or usable or [None])[0]  # the main verb: the first specific one
 
 
 def _is_context_only(occurrence: Occurrence, people: ArticlePeople, framing) -> bool:
@@ -186,7 +190,20 @@ class Draft:
     verb: Verb
     sentence: Sentence
     keys: dict[str, int]
-    attendees: set[str] = field(default_factory=set)  # listed in a later "Cùng dự có ..."
+    roles: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, verb: Verb, sentence: Sentence, keys: dict[str, int], heads: dict) -> Draft:
+        """A draft whose roles come from where each person stands against the verb."""
+        roles = {key: _role(position, verb, key, heads) for key, position in keys.items()}
+        return cls(verb, sentence, dict(keys), roles)
+
+    def absorb(self, keys: dict[str, int], roles: dict[str, str]) -> None:
+        """Take in people another report of the same encounter names."""
+        for key, position in keys.items():
+            if key not in self.keys:
+                self.keys[key] = position
+                self.roles[key] = roles.get(key, "participant")
 
 
 def _participants(sentence, people, framing, heads, group) -> dict[str, int]:
@@ -261,7 +278,7 @@ def _group_draft(sentence, group, verbs, people, framing, heads, subject) -> Dra
     if subject and not any(position < verb.start for position in keys.values()):
         for key, position in subject.items():
             keys.setdefault(key, position)
-    return Draft(verb, sentence, keys)
+    return Draft.of(verb, sentence, keys, heads)
 
 
 def sentence_drafts(body: list[Sentence], people: ArticlePeople, heads) -> list[Draft]:
@@ -282,10 +299,8 @@ def sentence_drafts(body: list[Sentence], people: ArticlePeople, heads) -> list[
             previous = drafts_here[-1]
             continue
         attendees = _side_statement_people(sentence, people) if previous else {}
-        for key, position in attendees.items():
-            if key not in previous.keys:
-                previous.keys[key] = position
-                previous.attendees.add(key)
+        if attendees:
+            previous.absorb(attendees, {})
         previous = previous if attendees else None
     return found
 
@@ -304,14 +319,13 @@ def drafts(body: list[Sentence], people: ArticlePeople) -> list[Draft]:
     for draft in candidates:
         new_kind = not draft.keys and draft.verb.kind not in kinds and full
         if new_kind and (anaphora := _anaphora(draft.sentence, people)):
-            full.append(Draft(draft.verb, draft.sentence, anaphora))
+            full.append(Draft.of(draft.verb, draft.sentence, anaphora, heads))
             kinds.add(draft.verb.kind)
     partial = [d for d in candidates if len(d.keys) == 1]
     for draft in partial:
         target = next((f for f in full if f.verb.kind == draft.verb.kind), None)
         if target is not None:
-            for key, position in draft.keys.items():
-                target.keys.setdefault(key, position)
+            target.absorb(draft.keys, draft.roles)
     if full:
         return full
     gathered = fold(partial)
@@ -325,11 +339,11 @@ def _fallback(candidates: list[Draft], people: ArticlePeople, heads) -> list[Dra
     the heads of two delegations when a sentence reports the encounter without names."""
     for draft in candidates:
         if anaphora := _anaphora(draft.sentence, people):
-            return [Draft(draft.verb, draft.sentence, anaphora)]
+            return [Draft.of(draft.verb, draft.sentence, anaphora, heads)]
     sides = {people.mentions[key].country for key in heads.values()}
     if candidates and len(heads) >= 2 and len(sides) >= 2:
         first = candidates[0]
-        return [Draft(first.verb, first.sentence, dict.fromkeys(heads.values(), 0))]
+        return [Draft.of(first.verb, first.sentence, dict.fromkeys(heads.values(), 0), heads)]
     return []
 
 
@@ -345,17 +359,13 @@ def fold(found: list[Draft]) -> list[Draft]:
     for draft in found:
         target = next((k for k in kept if _same_encounter(draft, k)), None)
         if target is None:
-            kept.append(Draft(draft.verb, draft.sentence, dict(draft.keys), set(draft.attendees)))
+            kept.append(Draft(draft.verb, draft.sentence, dict(draft.keys), dict(draft.roles)))
         else:
-            for key, position in draft.keys.items():
-                target.keys.setdefault(key, position)
+            target.absorb(draft.keys, draft.roles)
     return kept
 
 
-def _role(position: int, draft: Draft, key: str, heads: dict) -> str:
-    verb = draft.verb
-    if key in draft.attendees:
-        return "participant"
+def _role(position: int, verb: Verb, key: str, heads: dict) -> str:
     role = verb.roles[0] if position < verb.start else verb.roles[1]
     if role:
         return role
@@ -397,7 +407,6 @@ def find_meetings(
     topics: list[TopicMention],
 ) -> list[MeetingFact]:
     """The meetings an article reports, dated, placed, with participants and their roles."""
-    heads = delegation_heads(body, people)
     facts: list[MeetingFact] = []
     for draft in drafts(body, people):
         if draft.verb.kind == "visit" and len({people.mentions[k].country for k in draft.keys}) < 2:
@@ -408,9 +417,9 @@ def find_meetings(
             Participant(
                 name=people.mentions[key].name,
                 side=people.mentions[key].country,
-                role=_role(pos, draft, key, heads),
+                role=draft.roles[key],
             )
-            for key, pos in sorted(draft.keys.items(), key=lambda kv: kv[1])
+            for key, _position in sorted(draft.keys.items(), key=lambda kv: kv[1])
         ]
         facts.append(
             MeetingFact(
