@@ -9,6 +9,41 @@ def _json_list(select: str) -> str:
     return f"(SELECT json_group_array(v) FROM (SELECT DISTINCT v FROM ({select}) ORDER BY v))"
 
 
+POSTS = "FROM person_positions pp JOIN positions pos ON pos.id = pp.position_id"
+MEETING_PARTICIPANTS = _json_list(
+    "SELECT p.name AS v FROM meeting_participants mp JOIN persons p ON p.id = mp.person_id "
+    "WHERE mp.meeting_id = m.id"
+)
+MEETING_SIDES = _json_list(
+    "SELECT mp.side AS v FROM meeting_participants mp "
+    "WHERE mp.meeting_id = m.id AND mp.side IS NOT NULL"
+)
+MEETING_TOPICS = _json_list(
+    "SELECT t.name_en AS v FROM meeting_topics mt JOIN topics t ON t.id = mt.topic_id "
+    "WHERE mt.meeting_id = m.id"
+)
+ARTICLE_PERSONS = _json_list(
+    "SELECT p.name AS v FROM article_persons ap JOIN persons p ON p.id = ap.person_id "
+    "WHERE ap.article_id = a.id"
+)
+ARTICLE_ORGANISATIONS = _json_list(
+    "SELECT o.name AS v FROM article_organisations ao "
+    "JOIN organisations o ON o.id = ao.organisation_id WHERE ao.article_id = a.id"
+)
+ARTICLE_TOPICS = _json_list(
+    "SELECT t.name_en AS v FROM article_topics at JOIN topics t ON t.id = at.topic_id "
+    "WHERE at.article_id = a.id"
+)
+PERSON_POSTS = _json_list(f"SELECT pos.title AS v {POSTS} WHERE pp.person_id = p.id")
+PERSON_POSTS_EN = _json_list(
+    f"SELECT pos.title_en AS v {POSTS} WHERE pp.person_id = p.id AND pos.title_en IS NOT NULL"
+)
+PERSON_ORGANISATIONS = _json_list(
+    f"SELECT o.name AS v {POSTS} JOIN organisations o ON o.id = pos.organisation_id "
+    "WHERE pp.person_id = p.id"
+)
+
+
 VIEWS: dict[str, str] = {
     "evidence": """
         SELECT 'person' AS fact, ap.article_id, p.name AS subject, ap.surface AS detail,
@@ -39,24 +74,9 @@ VIEWS: dict[str, str] = {
     "meetings_browse": f"""
         SELECT m.id AS meeting_id, m.kind, k.name_en AS kind_en, m.date,
                substr(m.date, 1, 4) AS year, m.place,
-               {
-        _json_list(
-            "SELECT p.name AS v FROM meeting_participants mp JOIN persons p "
-            "ON p.id = mp.person_id WHERE mp.meeting_id = m.id"
-        )
-    } AS participants,
-               {
-        _json_list(
-            "SELECT mp.side AS v FROM meeting_participants mp "
-            "WHERE mp.meeting_id = m.id AND mp.side IS NOT NULL"
-        )
-    } AS sides,
-               {
-        _json_list(
-            "SELECT t.name_en AS v FROM meeting_topics mt JOIN topics t "
-            "ON t.id = mt.topic_id WHERE mt.meeting_id = m.id"
-        )
-    } AS topics,
+               {MEETING_PARTICIPANTS} AS participants,
+               {MEETING_SIDES} AS sides,
+               {MEETING_TOPICS} AS topics,
                (SELECT count(*) FROM meeting_sources ms WHERE ms.meeting_id = m.id) AS sources,
                (SELECT ms.evidence FROM meeting_sources ms WHERE ms.meeting_id = m.id
                 ORDER BY ms.article_id LIMIT 1) AS evidence
@@ -65,44 +85,17 @@ VIEWS: dict[str, str] = {
     "articles_browse": f"""
         SELECT a.id AS article_id, a.title, a.outlet, a.published_date,
                substr(a.published_date, 1, 4) AS year, a.url,
-               {
-        _json_list(
-            "SELECT p.name AS v FROM article_persons ap JOIN persons p "
-            "ON p.id = ap.person_id WHERE ap.article_id = a.id"
-        )
-    } AS persons,
-               {
-        _json_list(
-            "SELECT o.name AS v FROM article_organisations ao JOIN organisations o "
-            "ON o.id = ao.organisation_id WHERE ao.article_id = a.id"
-        )
-    }
-                   AS organisations,
-               {
-        _json_list(
-            "SELECT t.name_en AS v FROM article_topics at JOIN topics t "
-            "ON t.id = at.topic_id WHERE at.article_id = a.id"
-        )
-    } AS topics,
+               {ARTICLE_PERSONS} AS persons,
+               {ARTICLE_ORGANISATIONS} AS organisations,
+               {ARTICLE_TOPICS} AS topics,
                (SELECT count(*) FROM meeting_sources ms WHERE ms.article_id = a.id) AS meetings
         FROM articles a
     """,
     "persons_browse": f"""
         SELECT p.id AS person_id, p.name, p.name_en, p.name_zh, p.country,
-               {
-        _json_list(
-            "SELECT pos.title AS v FROM person_positions pp JOIN positions pos "
-            "ON pos.id = pp.position_id WHERE pp.person_id = p.id"
-        )
-    } AS posts,
-               {
-        _json_list(
-            "SELECT o.name AS v FROM person_positions pp JOIN positions pos "
-            "ON pos.id = pp.position_id JOIN organisations o "
-            "ON o.id = pos.organisation_id WHERE pp.person_id = p.id"
-        )
-    }
-                   AS organisations,
+               {PERSON_POSTS} AS posts,
+               {PERSON_POSTS_EN} AS posts_en,
+               {PERSON_ORGANISATIONS} AS organisations,
                (SELECT count(*) FROM article_persons ap WHERE ap.person_id = p.id) AS articles,
                (SELECT count(DISTINCT mp.meeting_id) FROM meeting_participants mp
                 WHERE mp.person_id = p.id) AS meetings
@@ -134,13 +127,7 @@ VIEWS: dict[str, str] = {
     """,
     "meeting_places": f"""
         SELECT m.id AS meeting_id, m.kind, m.date, m.place, sp.country, sp.latitude,
-               sp.longitude,
-               {
-        _json_list(
-            "SELECT p.name AS v FROM meeting_participants mp JOIN persons p "
-            "ON p.id = mp.person_id WHERE mp.meeting_id = m.id"
-        )
-    } AS participants
+               sp.longitude, {MEETING_PARTICIPANTS} AS participants
         FROM meetings m JOIN search_places sp ON sp.name = m.place
         WHERE sp.latitude IS NOT NULL
     """,
