@@ -381,6 +381,10 @@ def _date(draft: Draft, context: YearContext, previous: MeetingFact | None):
         return context.complete(mentions[0])
     if previous is not None and previous.date:
         return _previous_date(previous), "same_day_as_previous"
+    earlier = [d for d in find_dates(sentence.segment.text) if d.start < sentence.start]
+    if earlier:  # the date the article's narrative is at ("Ngày 31/5/2023, ...")
+        date, _basis = context.complete(earlier[-1])
+        return (date, "narrative_date") if date else (None, None)
     return None, None
 
 
