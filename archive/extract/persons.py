@@ -14,25 +14,22 @@ import re
 from dataclasses import dataclass, field
 
 from archive.extract import lexicon
-from archive.extract.text import (
-    Sentence,
-    Word,
-    country_of_text,
-    country_pattern,
-    place_pattern,
-    words,
+from archive.extract.names import (
+    NAME_WORDS,
+    capitalised_runs,
+    cut_after_country,
+    is_foreign_latin,
+    looks_like_name,
+    named_after,
+    not_a_name,
 )
-from archive.facts import PersonMention, PostMention
+from archive.extract.posts import AFTER_NAME_POST, attach_posts
+from archive.extract.text import Sentence, Word, country_of_text, words
+from archive.facts import PersonMention
 from archive.vietnamese import name_key
 
 CLAUSE_BREAK = re.compile(r"[,;:()“”\"]|\s[–—-]\s")
-NAME_WORDS = (2, 4)
-AFTER_NAME_POST = re.compile(r"^\s*(?:,|\s[–—-])\s*(?:làm\s+)?")
 AFTER_NAME_PERSON = re.compile(r"^\s*[,(]?\s*(?:sinh năm|SN)\b")
-NAMED_AFTER = re.compile(
-    r"(?:\b[Tt]hành phố|\bTP\.?|\b[Tt]p\.|\b[Đđ]ường|\b[Pp]hố|\b[Qq]uận|\b[Hh]uyện|"
-    r"\b[Tt]rường|\b[Cc]ầu|\b[Ss]ân bay|\b[Bb]ảo tàng)\s+$"
-)
 LOCATIVE = re.compile(r"\b(?:tại|ở|đến|sang)\s+$")
 LIST_JOIN = re.compile(r"^\s*(?:,|và|cùng)\s*$")
 NATIONALITY = re.compile(r"^[^.;]{0,40}?quốc tịch (?P<where>[^,.;()]+)")
@@ -40,7 +37,6 @@ RESIDENCE = re.compile(r"^[^.;]{0,60}?(?:trú tại|thường trú tại|quê qu
 SIDE = re.compile(
     r"(?:[Vv]ề phía|[Pp]hía|[Đđ]ại biểu|[Đđ]oàn(?: đại biểu)?)\s+(?P<where>[^,.;:]*?)\s+(?:có|do)\b"
 )
-ORG_MAX_WORDS = 12
 
 
 @dataclass
@@ -81,76 +77,10 @@ class ArticlePeople:
     occurrences: list[Occurrence] = field(default_factory=list)
 
 
-def capitalised_runs(sentence: Sentence) -> list[list[Word]]:
-    """Maximal runs of capitalised words joined by single spaces."""
-    runs: list[list[Word]] = []
-    text = sentence.segment.text
-    for word in words(sentence.text, sentence.start):
-        joined = runs and text[runs[-1][-1].end : word.start] == " "
-        if word.capitalised and word.text[0].isalpha():
-            if joined and runs[-1][-1].capitalised:
-                runs[-1].append(word)
-            else:
-                runs.append([word])
-        else:
-            runs.append([word])
-    return [r for r in runs if r[0].capitalised and r[0].text[0].isalpha()]
-
-
-def _cut_after_country(run: list[Word], text: str) -> tuple[list[Word], str | None]:
-    """Drop a leading organisation/country/place part of a run (``Trung Quốc Quách ...``)."""
-    run_text = text[run[0].start : run[-1].end]
-    ends = [
-        m.end()
-        for p in (country_pattern(), place_pattern(), lexicon.organisation_pattern())
-        for m in p.finditer(run_text)
-    ]
-    if not ends:
-        return run, None
-    cut = run[0].start + max(ends)
-    rest = [w for w in run if w.start >= cut]
-    return rest, country_of_text(text[run[0].start : cut])
-
-
 def _left_context(sentence: Sentence, start: int) -> str:
     before = sentence.segment.text[sentence.start : start]
     pieces = CLAUSE_BREAK.split(before)
     return pieces[-1] if pieces else before
-
-
-def _is_foreign_latin(candidate: list[Word]) -> bool:
-    return all(w.text.isascii() and w.text.isalpha() and not w.text.isupper() for w in candidate)
-
-
-def _looks_like_name(candidate: list[Word]) -> bool:
-    low, high = NAME_WORDS
-    if not low <= len(candidate) <= high:
-        return False
-    if name_key(" ".join(w.text for w in candidate)) in lexicon.known_people():
-        return True
-    if _is_foreign_latin(candidate):
-        return True
-    first = candidate[0].text
-    return (
-        first in lexicon.surnames()
-        and all(not w.text.isupper() or len(w.text) == 1 for w in candidate)
-        and not any(w.text in lexicon.organisation_words() for w in candidate[1:])
-    )
-
-
-def named_after(text: str, start: int) -> bool:
-    """A place, street or school named after a person ("TP Hồ Chí Minh", "đường Lê Lợi")."""
-    return bool(NAMED_AFTER.search(text[max(0, start - 20) : start]))
-
-
-def _not_a_name(text: str) -> bool:
-    key = name_key(text)
-    return bool(
-        country_pattern().fullmatch(text)
-        or place_pattern().fullmatch(text)
-        or key in lexicon.organisations()
-        or lexicon.organisation_heads().match(text)
-    )
 
 
 def find_candidates(sentence: Sentence) -> list[Candidate]:
@@ -159,11 +89,11 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
     found: list[Candidate] = []
     for run in capitalised_runs(sentence):
         run = _strip_leading_cues(run, text)
-        rest, country = _cut_after_country(run, text)
+        rest, country = cut_after_country(run, text)
         if LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):
             country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
         rest = rest[: NAME_WORDS[1]]
-        if not rest or _not_a_name(" ".join(w.text for w in rest)):
+        if not rest or not_a_name(" ".join(w.text for w in rest)):
             continue
         if named_after(text, rest[0].start):
             continue
@@ -191,9 +121,9 @@ def _accept(candidate: Candidate, left: str, text: str, found: list[Candidate]) 
     after = text[candidate.end : candidate.end + 80]
     if len(words_) == 1:
         return False
-    if not _looks_like_name(words_):
+    if not looks_like_name(words_):
         return False
-    if _is_foreign_latin(words_) and not (candidate.cued and left.strip()):
+    if is_foreign_latin(words_) and not (candidate.cued and left.strip()):
         return False
     known = name_key(candidate.text) in lexicon.known_people()
     post_after = bool(AFTER_NAME_POST.match(after)) and bool(
@@ -224,174 +154,8 @@ def short_references(sentence: Sentence) -> list[Word]:
     return refs
 
 
-# ---------------------------------------------------------------- posts
-
-
-def _starts_a_name(run: list[Word], text: str) -> bool:
-    """Whether a person's name (not a place or body) begins at the first word of ``run``."""
-    joined = []
-    for w in run:
-        if not w.capitalised or (joined and text[joined[-1].end : w.start] != " "):
-            break
-        joined.append(w)
-    return (
-        len(joined) >= NAME_WORDS[0]
-        and _looks_like_name(joined)
-        and not _not_a_name(text[joined[0].start : joined[-1].end])
-        and not place_pattern().match(text, joined[0].start)
-    )
-
-
-def _org_extent(text: str) -> str | None:
-    """The organisation phrase at the start of ``text`` (``Bộ Công an Trung Quốc, ...``)."""
-    known = lexicon.organisation_pattern().match(text)
-    taken: list[Word] = []
-    all_words = words(text)
-    for index, w in enumerate(all_words):
-        if text[taken[-1].end if taken else 0 : w.start].strip(" "):
-            break
-        if w.text.lower() in lexicon.organisation_stop_words() or len(taken) >= ORG_MAX_WORDS:
-            break
-        if _starts_a_name(all_words[index : index + NAME_WORDS[1]], text):
-            break
-        taken.append(w)
-    while taken and taken[-1].text in lexicon.organisation_stop_words():
-        taken.pop()
-    generic = text[: taken[-1].end] if taken else None
-    if known and (generic is None or known.end() >= len(generic)):
-        return known.group(0)
-    return generic if generic and generic[0].isupper() else None
-
-
-Post = tuple[str | None, str | None, str | None, int]  # rank, title, organisation, offset
 POSTED_AT = re.compile(r"\s+(?:tại|ở)\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*(?=\s*$|\s*,)")
 CHAIN_JOINERS = re.compile(r"\s*(?:làm|kiêm|và là)?\s*")
-
-
-def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
-    """Ranks, honorifics and posts from the start of ``text``: (posts, characters consumed)."""
-    found: list[Post] = []
-    position = 0
-    while True:
-        position += len(text[position:]) - len(text[position:].lstrip())
-        rank = lexicon.rank_pattern().match(text, position)
-        if rank:
-            found.append((rank.group(0), None, None, offset + position))
-            position = rank.end()
-            continue
-        honorific = lexicon.honorific_pattern().match(text, position)
-        if honorific:
-            position = honorific.end()
-            continue
-        short = _short_post(text, position, offset)
-        if short:
-            post_found, position = short
-            found.append(post_found)
-            position = CHAIN_JOINERS.match(text, position).end()
-            continue
-        post = lexicon.post_pattern().match(text, position)
-        if not post:
-            return found, position
-        org = _org_extent(text[post.end() :].lstrip())
-        found.append((None, lexicon.canonical_post(post.group(0)), org, offset + position))
-        position = post.end()
-        if org:
-            position = text.index(org, position) + len(org)
-            if posted_at := POSTED_AT.match(text, position):
-                position = posted_at.end()  # "Đại sứ Trung Quốc tại Việt Nam"
-        position = CHAIN_JOINERS.match(text, position).end()
-
-
-def _short_post(text: str, position: int, offset: int) -> tuple[Post, int] | None:
-    """``Bộ trưởng Công an [Trung Quốc]`` → (Bộ trưởng, Bộ Công an [Trung Quốc])."""
-    pattern, table = lexicon.post_with_organisation()
-    m = pattern.match(text, position)
-    if not m:
-        return None
-    meaning = table[m.group(0).casefold()]
-    organisation, end = meaning["organisation"], m.end()
-    if country := country_pattern().match(text, end + 1):
-        organisation, end = f"{organisation} {country.group(0)}", country.end()
-    return (None, meaning["title"], organisation, offset + position), end
-
-
-def _consumed_all(text: str, consumed: int) -> bool:
-    return not text[consumed:].strip()
-
-
-def posts_before(sentence: Sentence, start: int) -> list[Post]:
-    """Posts in the comma-chained titles right before a name."""
-    before = sentence.segment.text[sentence.start : start]
-    clause_start = before.rfind(";") + 1
-    chunks = [(m.start(), m.end()) for m in re.finditer(r"[^,]+", before[clause_start:])]
-    found: list[Post] = []
-    for index, (s, e) in enumerate(reversed(chunks)):
-        s, e = s + clause_start, e + clause_start
-        chunk = before[s:e]
-        chain = _chain_ending_chunk(chunk, sentence.start + s)
-        if chain is None or (index > 0 and _ends_with_name(chunk)):
-            break
-        posts, whole_chunk = chain
-        found += posts
-        if not whole_chunk:
-            break
-    return found
-
-
-def _ends_with_name(chunk: str) -> bool:
-    """A chunk like "Bí thư ... Trung Quốc Mạnh Kiến Trụ" belongs to another person."""
-    run = words(chunk)[-NAME_WORDS[1] :]
-    return any(_looks_like_name(run[i:]) and run[i].capitalised for i in range(len(run) - 1))
-
-
-def _chain_ending_chunk(chunk: str, offset: int) -> tuple[list[Post], bool] | None:
-    """The longest fully parsed chain ending the chunk before a name, and whether it fills
-    the whole chunk (only then may the chain go on into the chunk before)."""
-    for cue in lexicon.cue_pattern().finditer(chunk):
-        posts, consumed = parse_chain(chunk[cue.start() :], offset + cue.start())
-        if _consumed_all(chunk[cue.start() :], consumed):
-            return posts, not chunk[: cue.start()].strip()
-    return None
-
-
-def posts_after(sentence: Sentence, end: int) -> list[Post]:
-    """Posts in the appositive after a name (``, Ủy viên Bộ Chính trị, Bộ trưởng ...``)."""
-    text = sentence.segment.text[end : sentence.end]
-    if not AFTER_NAME_POST.match(text):
-        return []
-    found: list[Post] = []
-    for m in re.finditer(r"[^,;]+", text):
-        lead = re.match(r"^\s*(?:[–—-]\s*)?(?:làm\s+)?", m.group(0)).end()
-        chunk = m.group(0)[lead:]
-        posts, consumed = parse_chain(chunk, end + m.start() + lead)
-        if _starts_a_name(words(chunk[consumed:], 0), chunk[consumed:]):
-            break  # "..., quyền Chủ tịch nước Đặng Thị Ngọc Thịnh": the next person's post
-        found += [p for p in posts if p[1]]
-        if not posts or not _consumed_all(chunk, consumed):
-            break
-    return found
-
-
-def attach_posts(mention: PersonMention, sentence: Sentence, start: int, end: int) -> None:
-    """Record the posts (and rank) the sentence gives the person named at [start, end)."""
-    for rank, title, org, offset in posts_before(sentence, start) + posts_after(sentence, end):
-        mention.rank = mention.rank or rank
-        if title is None:
-            continue
-        post = PostMention(
-            title=title, organisation=org, span=sentence.span(offset, offset + len(title))
-        )
-        _add_post(mention, post)
-        if mention.country is None and org:
-            mention.country = country_of_text(org)
-
-
-def _add_post(mention: PersonMention, post: PostMention) -> None:
-    """Keep one post per title: the form that names an organisation wins."""
-    same = [p for p in mention.posts if p.title.casefold() == post.title.casefold()]
-    if any(p.organisation == post.organisation or not post.organisation for p in same):
-        return
-    mention.posts = [p for p in mention.posts if p not in same or p.organisation] + [post]
 
 
 def person_country(candidate: Candidate, sentence: Sentence) -> str | None:

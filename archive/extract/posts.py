@@ -1,0 +1,168 @@
+"""Posts and ranks around a name: the comma-chained titles before it (``Ủy viên Bộ Chính
+trị, Bộ trưởng Bộ Công an Trung Quốc Quách Thanh Côn``) and the appositive after it
+(``Trần Văn Thanh, Bộ trưởng Bộ An ninh Quốc gia Trung Quốc``)."""
+
+from __future__ import annotations
+
+import re
+
+from archive.extract import lexicon
+from archive.extract.names import NAME_WORDS, looks_like_name, starts_a_name
+from archive.extract.text import Sentence, Word, country_of_text, country_pattern, words
+from archive.facts import PersonMention, PostMention
+
+AFTER_NAME_POST = re.compile(r"^\s*(?:,|\s[–—-])\s*(?:làm\s+)?")
+ORG_MAX_WORDS = 12
+Post = tuple[str | None, str | None, str | None, int]  # rank, title, organisation, offset
+POSTED_AT = re.compile(r"\s+(?:tại|ở)\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*(?=\s*$|\s*,)")
+CHAIN_JOINERS = re.compile(r"\s*(?:làm|kiêm|và là)?\s*")
+
+
+def _org_extent(text: str) -> str | None:
+    """The organisation phrase at the start of ``text`` (``Bộ Công an Trung Quốc, ...``)."""
+    known = lexicon.organisation_pattern().match(text)
+    taken: list[Word] = []
+    all_words = words(text)
+    for index, w in enumerate(all_words):
+        if text[taken[-1].end if taken else 0 : w.start].strip(" "):
+            break
+        if w.text.lower() in lexicon.organisation_stop_words() or len(taken) >= ORG_MAX_WORDS:
+            break
+        if starts_a_name(all_words[index : index + NAME_WORDS[1]], text):
+            break
+        taken.append(w)
+    while taken and taken[-1].text in lexicon.organisation_stop_words():
+        taken.pop()
+    generic = text[: taken[-1].end] if taken else None
+    if known and (generic is None or known.end() >= len(generic)):
+        return known.group(0)
+    return generic if generic and generic[0].isupper() else None
+
+
+Post = tuple[str | None, str | None, str | None, int]  # rank, title, organisation, offset
+
+
+def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
+    """Ranks, honorifics and posts from the start of ``text``: (posts, characters consumed)."""
+    found: list[Post] = []
+    position = 0
+    while True:
+        position += len(text[position:]) - len(text[position:].lstrip())
+        rank = lexicon.rank_pattern().match(text, position)
+        if rank:
+            found.append((rank.group(0), None, None, offset + position))
+            position = rank.end()
+            continue
+        honorific = lexicon.honorific_pattern().match(text, position)
+        if honorific:
+            position = honorific.end()
+            continue
+        short = _short_post(text, position, offset)
+        if short:
+            post_found, position = short
+            found.append(post_found)
+            position = CHAIN_JOINERS.match(text, position).end()
+            continue
+        post = lexicon.post_pattern().match(text, position)
+        if not post:
+            return found, position
+        org = _org_extent(text[post.end() :].lstrip())
+        found.append((None, lexicon.canonical_post(post.group(0)), org, offset + position))
+        position = post.end()
+        if org:
+            position = text.index(org, position) + len(org)
+            if posted_at := POSTED_AT.match(text, position):
+                position = posted_at.end()  # "Đại sứ Trung Quốc tại Việt Nam"
+        position = CHAIN_JOINERS.match(text, position).end()
+
+
+def _short_post(text: str, position: int, offset: int) -> tuple[Post, int] | None:
+    """``Bộ trưởng Công an [Trung Quốc]`` → (Bộ trưởng, Bộ Công an [Trung Quốc])."""
+    pattern, table = lexicon.post_with_organisation()
+    m = pattern.match(text, position)
+    if not m:
+        return None
+    meaning = table[m.group(0).casefold()]
+    organisation, end = meaning["organisation"], m.end()
+    if country := country_pattern().match(text, end + 1):
+        organisation, end = f"{organisation} {country.group(0)}", country.end()
+    return (None, meaning["title"], organisation, offset + position), end
+
+
+def _consumed_all(text: str, consumed: int) -> bool:
+    return not text[consumed:].strip()
+
+
+def posts_before(sentence: Sentence, start: int) -> list[Post]:
+    """Posts in the comma-chained titles right before a name."""
+    before = sentence.segment.text[sentence.start : start]
+    clause_start = before.rfind(";") + 1
+    chunks = [(m.start(), m.end()) for m in re.finditer(r"[^,]+", before[clause_start:])]
+    found: list[Post] = []
+    for index, (s, e) in enumerate(reversed(chunks)):
+        s, e = s + clause_start, e + clause_start
+        chunk = before[s:e]
+        chain = _chain_ending_chunk(chunk, sentence.start + s)
+        if chain is None or (index > 0 and _ends_with_name(chunk)):
+            break
+        posts, whole_chunk = chain
+        found += posts
+        if not whole_chunk:
+            break
+    return found
+
+
+def _ends_with_name(chunk: str) -> bool:
+    """A chunk like "Bí thư ... Trung Quốc Mạnh Kiến Trụ" belongs to another person."""
+    run = words(chunk)[-NAME_WORDS[1] :]
+    return any(looks_like_name(run[i:]) and run[i].capitalised for i in range(len(run) - 1))
+
+
+def _chain_ending_chunk(chunk: str, offset: int) -> tuple[list[Post], bool] | None:
+    """The longest fully parsed chain ending the chunk before a name, and whether it fills
+    the whole chunk (only then may the chain go on into the chunk before)."""
+    for cue in lexicon.cue_pattern().finditer(chunk):
+        posts, consumed = parse_chain(chunk[cue.start() :], offset + cue.start())
+        if _consumed_all(chunk[cue.start() :], consumed):
+            return posts, not chunk[: cue.start()].strip()
+    return None
+
+
+def posts_after(sentence: Sentence, end: int) -> list[Post]:
+    """Posts in the appositive after a name (``, Ủy viên Bộ Chính trị, Bộ trưởng ...``)."""
+    text = sentence.segment.text[end : sentence.end]
+    if not AFTER_NAME_POST.match(text):
+        return []
+    found: list[Post] = []
+    for m in re.finditer(r"[^,;]+", text):
+        lead = re.match(r"^\s*(?:[–—-]\s*)?(?:làm\s+)?", m.group(0)).end()
+        chunk = m.group(0)[lead:]
+        posts, consumed = parse_chain(chunk, end + m.start() + lead)
+        if starts_a_name(words(chunk[consumed:], 0), chunk[consumed:]):
+            break  # "..., quyền Chủ tịch nước Đặng Thị Ngọc Thịnh": the next person's post
+        found += [p for p in posts if p[1]]
+        if not posts or not _consumed_all(chunk, consumed):
+            break
+    return found
+
+
+def attach_posts(mention: PersonMention, sentence: Sentence, start: int, end: int) -> None:
+    """Record the posts (and rank) the sentence gives the person named at [start, end)."""
+    for rank, title, org, offset in posts_before(sentence, start) + posts_after(sentence, end):
+        mention.rank = mention.rank or rank
+        if title is None:
+            continue
+        post = PostMention(
+            title=title, organisation=org, span=sentence.span(offset, offset + len(title))
+        )
+        _add_post(mention, post)
+        if mention.country is None and org:
+            mention.country = country_of_text(org)
+
+
+def _add_post(mention: PersonMention, post: PostMention) -> None:
+    """Keep one post per title: the form that names an organisation wins."""
+    same = [p for p in mention.posts if p.title.casefold() == post.title.casefold()]
+    if any(p.organisation == post.organisation or not post.organisation for p in same):
+        return
+    mention.posts = [p for p in mention.posts if p not in same or p.organisation] + [post]

@@ -1,0 +1,110 @@
+"""Meeting verbs in a sentence: which encounter a clause reports, if any.
+
+A verb inside a framing clause ("trong khuôn khổ chuyến thăm ...,") does not count; a verb
+right after "kết quả", "sẽ", "chuyến"... is a citation, a plan or a noun. Patterns and word
+lists are in ``archive/data/meetings.yml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from archive.extract import lexicon
+from archive.extract.text import Sentence
+from archive.knowledge import load
+from archive.vietnamese import normalise
+
+NEGATION_WINDOW_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Verb:
+    kind: str
+    start: int
+    end: int
+    roles: tuple[str | None, str | None] = (None, None)
+    generic: bool = False
+
+
+@cache
+def verb_patterns() -> tuple[tuple[str, re.Pattern[str], tuple, bool], ...]:
+    return tuple(
+        (
+            v["kind"],
+            re.compile(rf"(?<!\w)(?:{normalise(v['pattern'])})(?!\w)", re.IGNORECASE),
+            (v.get("subject"), v.get("object")),
+            bool(v.get("generic")),
+        )
+        for v in load("meetings")["verbs"]
+    )
+
+
+@cache
+def negation_pattern() -> re.Pattern[str]:
+    forms = sorted(
+        (normalise(w) for w in load("meetings")["not_a_report_before"]), key=len, reverse=True
+    )
+    body = "|".join(re.escape(f) for f in forms)
+    return re.compile(rf"(?<!\w)(?:{body})(?:\s+(?:các|cuộc|buổi))?\s*$", re.IGNORECASE)
+
+
+@cache
+def framing_pattern() -> re.Pattern[str]:
+    forms = [re.escape(normalise(w)) for w in load("meetings")["framing_openers"]]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)[^,;]*", re.IGNORECASE)
+
+
+def framing_regions(sentence: Sentence) -> list[tuple[int, int]]:
+    """Framing clauses: from the opener to the comma that ends it, read through the commas
+    of a title chain ("nhận lời mời của Ủy viên Quốc vụ, Bộ trưởng ... Quách Thanh Côn,")."""
+    text = sentence.segment.text
+    regions = []
+    for m in framing_pattern().finditer(text, sentence.start, sentence.end):
+        end, chunk_start = m.end(), m.start()
+        while (
+            end < sentence.end
+            and text[end] == ","
+            and lexicon.cue_pattern().search(text, chunk_start, end)  # a title, no name yet
+            and lexicon.cue_pattern().match(text[end + 1 : sentence.end].lstrip())
+        ):
+            chunk_start = end + 1
+            following = text.find(",", end + 1, sentence.end)
+            end = following if following != -1 else sentence.end
+        regions.append((m.start(), end))
+    return regions
+
+
+def inside(position: int, regions: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in regions)
+
+
+def _negated(text: str, verb: Verb, sentence_start: int) -> bool:
+    before = text[max(sentence_start, verb.start - 60) : verb.start]
+    window = " ".join(before.split()[-NEGATION_WINDOW_WORDS - 2 :])
+    return bool(negation_pattern().search(window))
+
+
+def find_verbs(sentence: Sentence, framing: list[tuple[int, int]]) -> list[Verb]:
+    """Every meeting verb in the sentence outside framing clauses, in text order."""
+    text = sentence.segment.text
+    found = []
+    for kind, pattern, roles, generic in verb_patterns():
+        for m in pattern.finditer(text, sentence.start, sentence.end):
+            if not inside(m.start(), framing) and not any(
+                m.start() < v.end and v.start < m.end() for v in found
+            ):
+                found.append(Verb(kind, m.start(), m.end(), roles, generic))
+    return sorted(found, key=lambda v: v.start)
+
+
+def reported_kind(text: str, verbs: list[Verb], start: int) -> Verb | None:
+    """The verb a clause reports a meeting with: none if its first verb is not a report;
+    otherwise its first specific verb ("tiếp ... và đồng chủ trì" is a reception), else its
+    first generic one (gặp, làm việc với, thăm...)."""
+    if not verbs or _negated(text, verbs[0], start):
+        return None
+    usable = [v for v in verbs if not _negated(text, v, start)]
+    specific = [v for v in usable if not v.generic]
+    return (specific or usable or [None])[0]  # the main verb: the first specific one
