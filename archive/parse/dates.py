@@ -10,8 +10,12 @@ DAY_MONTH_YEAR = re.compile(
     r"(?<!\d)(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>(?:19|20)\d{2})(?!\d)"
 )
 TIME = r"\d{1,2}[:h]\d{2}(?::\d{2})?"
+DATE_LABEL = (
+    r"(?:(?:Cập nhật|Ngày đăng|Đăng lúc|Đăng ngày|Thời gian|Xuất bản)(?: lúc| ngày)?\s*:?\s*)?"
+)
 DATE_LINE = re.compile(
-    rf"^(?:{TIME},?\s*)?(?:\w+,\s*)?{DAY_MONTH_YEAR.pattern}(?:\s*[-|,]?\s*{TIME})?(?:\s*\(GMT[+-]\d+\))?$"
+    rf"^{DATE_LABEL}(?:{TIME},?\s*)?(?:[\w ]+,\s*)?{DAY_MONTH_YEAR.pattern}"
+    rf"(?:\s*[-|,]?\s*{TIME})?(?:\s*\(GMT[+-]\d+\))?$"
 )
 TRAILING_DATE = re.compile(rf"\s+{DAY_MONTH_YEAR.pattern}(?:\s+{TIME})?$")
 PAGE_PREFIX = re.compile(r"^\s*date (?P<iso>\d{4}(?:-\d{2}){0,2})\s")
