@@ -50,7 +50,7 @@ def visit(browser, url: str, shot: str):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.goto(url, wait_until="networkidle")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{shot}.png"))
     text = page.inner_text("body")
     page.close()
     return text, errors
