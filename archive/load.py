@@ -105,9 +105,7 @@ class _EntityCache:
         row = self.session.scalar(
             select(m.Position).where(
                 m.Position.title == title,
-                m.Position.organisation_id.is_(organisation_id)
-                if organisation_id is None
-                else m.Position.organisation_id == organisation_id,
+                m.Position.organisation_id.is_not_distinct_from(organisation_id),
             )
         )
         if row is None:
