@@ -9,7 +9,7 @@ import pytest
 from archive.extract import extract_facts
 from archive.parse import parse_article
 from archive.read import SourceText
-from archive.resolve import resolve_facts
+from archive.resolve import person_record, resolve_facts
 from archive.vietnamese import normalise
 
 
@@ -158,3 +158,11 @@ def test_places_named_after_people_are_not_people():
         "thành phố Vũ Hán."
     )
     assert list(found) == ["Trần Quốc Tỏ"]
+
+
+def test_pinyin_spelling_resolves_to_the_sino_vietnamese_name():
+    found = people("Bộ trưởng Bộ Công an Trung Quốc Wang Xiaohong phát biểu tại hội nghị.")
+    person = found["Vương Tiểu Hồng"]
+    assert (person.surface, person.country) == ("Wang Xiaohong", "CN")
+    record = person_record("Wang Xiaohong", None)
+    assert (record.name, record.name_zh) == ("Vương Tiểu Hồng", "王小洪")
