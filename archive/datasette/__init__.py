@@ -16,7 +16,13 @@ SETTINGS = {
 
 
 def metadata_path() -> Path:
+    """The Datasette metadata: descriptions, facets, canned queries, dashboard."""
     return Path(str(resources.files("archive.datasette").joinpath("metadata.yml")))
+
+
+def template_dir() -> Path:
+    """Our page templates (a person's page lists their meetings and posts)."""
+    return Path(str(resources.files("archive.datasette").joinpath("templates")))
 
 
 def write_inspect_file(db: Path, target: Path) -> Path:
@@ -39,6 +45,8 @@ def serve_command(db: Path, host: str, port: int, inspect_file: Path | None = No
         str(db),
         "--metadata",
         str(metadata_path()),
+        "--template-dir",
+        str(template_dir()),
         "--host",
         host,
         "--port",

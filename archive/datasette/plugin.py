@@ -2,12 +2,15 @@
 
 - SQL functions ``vi_normalise(text)`` and ``vi_fold(text)``: the archive's normalisation,
   for canned queries (``... MATCH vi_normalise(:q)``).
-- Full-text search parameters (``_search``, ``_search_<column>``) are rewritten to the stored
-  form before Datasette sees them, so ``hoà`` finds ``hòa`` and ``Uỷ ban`` finds ``Ủy ban``.
+- Every request parameter but ``sql`` (full-text ``_search``, column filters, canned-query
+  parameters) is rewritten to the stored form before Datasette sees it, so ``hoà`` finds
+  ``hòa`` and ``Uỷ ban`` finds ``Ủy ban``.
+- A person's page lists their posts and meetings (``templates/row-archive-persons.html``).
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from urllib.parse import parse_qsl, urlencode
 
 import datasette.handle_exception
@@ -20,18 +23,20 @@ from archive.vietnamese import fold, normalise
 # block: the user gets a 500 instead of the 400 Datasette meant. Skip the rich printout.
 datasette.handle_exception.rich = None
 
-SEARCH_PARAMETERS = ("_search", "q", "a", "b", "name", "org_a", "org_b", "person")
+# Arbitrary SQL is the user's own text: it is left as typed (vi_normalise() is there).
+VERBATIM_PARAMETERS = frozenset({"sql"})
 
-
-def _is_search_parameter(name: str) -> bool:
-    return name in SEARCH_PARAMETERS or name.startswith("_search_")
+PERSON_SQL = {
+    name: resources.files("archive.datasette").joinpath(f"sql/person_{name}.sql").read_text("utf-8")
+    for name in ("posts", "meetings")
+}
 
 
 def normalise_query_string(query_string: bytes) -> bytes:
-    """The same query string with every search parameter in stored (normalised) form."""
+    """The same query string with every parameter value in stored (normalised) form."""
     pairs = parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
-    fixed = [(k, normalise(v) if _is_search_parameter(k) else v) for k, v in pairs]
-    return urlencode(fixed).encode("utf-8")
+    fixed = [(k, v if k in VERBATIM_PARAMETERS else normalise(v)) for k, v in pairs]
+    return query_string if fixed == pairs else urlencode(fixed).encode("utf-8")
 
 
 @hookimpl
@@ -51,3 +56,21 @@ def asgi_wrapper(datasette):
         return normalised_search
 
     return wrap
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    """On a person's page: their posts and meetings, each with its evidence sentence."""
+    if view_name != "row" or table != "persons" or request is None:
+        return {}
+
+    async def person_facts() -> dict:
+        db = datasette.get_database(database)
+        person_id = request.url_vars.get("pks", "")
+        facts = {}
+        for name, sql in PERSON_SQL.items():
+            result = await db.execute(sql, {"id": person_id})
+            facts[f"person_{name}"] = [dict(row) for row in result.rows]
+        return facts
+
+    return person_facts
