@@ -31,6 +31,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: install Debian's chromium"
+    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -42,14 +43,19 @@ def person_id(db: Path, name: str) -> int:
         return conn.execute("SELECT id FROM persons WHERE name = ?", (name,)).fetchone()[0]
 
 
-def visit(browser, url: str, shot: str):
-    """Open ``url``; return the page text and the JavaScript errors seen while loading."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def watch(page) -> list[str]:
+    """The JavaScript errors and console errors the page will report."""
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
+
+
+def visit(browser, url: str, shot: str):
+    """Open ``url``; return the page text and the JavaScript errors seen while loading."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = watch(page)
     page.goto(url, wait_until="networkidle")
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{shot}.png"))
     text = page.inner_text("body")
     page.close()
@@ -59,13 +65,31 @@ def visit(browser, url: str, shot: str):
 def test_home_page(server, browser):
     text, errors = visit(browser, server + "/", "home")
     assert "Vietnam–China Security Cooperation Archive" in text
-    assert "who met whom" in text.lower() and "ready-made questions" in text and not errors
+    assert "When did Tô Lâm meet Chinese officials, and about what?" in text
+    assert "accent-free search" in text and not errors
+
+
+def test_a_new_user_answers_the_question_from_the_home_page(server, browser):
+    """Home → one click → who Tô Lâm met from China, when, holding which post, about what."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = watch(page)
+    page.goto(server + "/", wait_until="networkidle")
+    page.click("text=When did Tô Lâm meet Chinese officials, and about what?")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(ARTIFACTS / "question.png"))
+    answer = page.inner_text("table.rows-and-columns")
+    page.close()
+    assert "Quách Thanh Côn" in answer and "2017-01-13" in answer and "Talks" in answer
+    assert "Minister, Ministry of Public Security" in answer and "Counter-terrorism" in answer
+    assert "Trần Văn Thanh" in answer and not errors
 
 
 def test_faceted_meetings_page(server, browser):
-    url = server + "/archive/meetings_browse?_facet_array=participants&_facet=kind_en"
+    url = server + "/archive/meetings_browse?participants__arraycontains=" + quote("Tô Lâm")
     text, errors = visit(browser, url, "meetings-faceted")
+    assert "2 rows where participants contains \"Tô Lâm\"" in text
     assert "participants (array)" in text and "Quách Thanh Côn" in text and "Talks" in text
+    assert "What the 11 columns mean" in text and "The first reporting sentence." not in text
     assert not errors
 
 
@@ -80,7 +104,9 @@ def test_person_page(server, browser, built_db):
     url = f"{server}/archive/persons/{person_id(built_db, 'Quách Thanh Côn')}"
     text, errors = visit(browser, url, "person")
     assert "Guo Shengkun" in text and "郭声琨" in text
-    assert "article_persons" in text and not errors
+    meetings = text[text.index("Meetings (2)") : text.index("Posts (")]
+    assert "2017-01-13" in meetings and "Tô Lâm" in meetings and "Nguyễn Phú Trọng" in meetings
+    assert "Who Quách Thanh Côn met, when and about what" in text and not errors
 
 
 def test_dashboard(server, browser):
