@@ -87,7 +87,7 @@ def test_a_new_user_answers_the_question_from_the_home_page(server, browser):
 def test_faceted_meetings_page(server, browser):
     url = server + "/archive/meetings_browse?participants__arraycontains=" + quote("Tô Lâm")
     text, errors = visit(browser, url, "meetings-faceted")
-    assert "2 rows where participants contains \"Tô Lâm\"" in text
+    assert '2 rows where participants contains "Tô Lâm"' in text
     assert "participants (array)" in text and "Quách Thanh Côn" in text and "Talks" in text
     assert "What the 11 columns mean" in text and "The first reporting sentence." not in text
     assert not errors
