@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("ARCHIVE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
+# Playwright gives every launch a fresh temporary --user-data-dir of its own.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -94,10 +95,11 @@ def test_faceted_meetings_page(server, browser):
 
 
 def test_search_results_page(server, browser):
-    text, errors = visit(
-        browser, server + "/archive/articles?_search=" + quote("hoà bình"), "search"
-    )
-    assert "hòa bình" in text and not errors
+    """The old tone-mark spelling typed by the user finds the stored new one, highlighted."""
+    url = server + "/archive/search_articles?q=" + quote("hoà bình")
+    text, errors = visit(browser, url, "search")
+    assert "Custom SQL query returning 4 rows" in text
+    assert "[hòa] [bình]" in text and not errors
 
 
 def test_person_page(server, browser, built_db):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 SETTINGS = {
     "sql_time_limit_ms": 2000,
+    # Datasette's default, kept: measured, the slowest configured facet takes < 5 ms on the
+    # seeds and 130 ms on the seeds multiplied 200 times (1,000 articles, 1,400 meetings).
     "facet_time_limit_ms": 200,
     "max_returned_rows": 1000,
     "default_page_size": 50,
