@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -59,3 +61,22 @@ def serve_command(db: Path, host: str, port: int, inspect_file: Path | None = No
     for name, value in SETTINGS.items():
         command += ["--setting", name, str(value)]
     return command
+
+
+def run_server(db: Path, host: str, port: int) -> int:
+    """Serve ``db`` until Datasette exits; SIGTERM/SIGHUP to this process stop Datasette too
+    (a bare ``subprocess.call`` would leave it running when the caller is terminated)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        inspect_file = write_inspect_file(db, Path(tmp) / "inspect-data.json")
+        child = subprocess.Popen(serve_command(db, host, port, inspect_file))
+        stops = (signal.SIGTERM, signal.SIGHUP)
+        previous = {s: signal.signal(s, lambda *_: child.terminate()) for s in stops}
+        try:
+            return child.wait()
+        except KeyboardInterrupt:  # Ctrl-C reaches Datasette too; let it finish
+            return child.wait()
+        finally:
+            for stop, handler in previous.items():
+                signal.signal(stop, handler)
+            if child.poll() is None:
+                child.kill()
