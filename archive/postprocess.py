@@ -25,19 +25,6 @@ FTS_TABLES: dict[str, tuple[str, ...]] = {
     "search_articles_folded": ("title", "body"),
 }
 
-MEETING_KINDS = {
-    "talks": ("hội đàm", "Talks"),
-    "meeting": ("hội kiến, gặp, làm việc", "Meeting / call-on"),
-    "reception": ("tiếp, tiếp kiến", "Reception"),
-    "courtesy_call": ("chào xã giao", "Courtesy call"),
-    "conference": ("hội nghị, đồng chủ trì", "Conference"),
-    "dialogue": ("đối thoại", "Dialogue"),
-    "signing": ("ký kết", "Signing"),
-    "call": ("điện đàm, hội đàm trực tuyến", "Phone or video call"),
-    "visit": ("thăm", "Visit"),
-    "other": ("khác (bàn giao...)", "Other (handover...)"),
-}
-
 
 def _replace_table(db: sqlite_utils.Database, name: str, rows: list[dict], pk: str) -> None:
     if db[name].exists():
@@ -47,7 +34,8 @@ def _replace_table(db: sqlite_utils.Database, name: str, rows: list[dict], pk: s
 
 def build_meeting_kinds(db: sqlite_utils.Database) -> None:
     """``search_meeting_kinds``: Vietnamese and English labels of each meeting kind."""
-    rows = [{"kind": k, "name_vi": vi, "name_en": en} for k, (vi, en) in MEETING_KINDS.items()]
+    kinds = load("meeting_kinds")["kinds"]
+    rows = [{"kind": k, "name_vi": v["vi"], "name_en": v["en"]} for k, v in kinds.items()]
     _replace_table(db, "search_meeting_kinds", rows, "kind")
 
 
