@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -131,11 +130,9 @@ def build(seeds: str, output: str) -> None:
 @click.option("--port", default=8001, show_default=True, type=int)
 def serve(db: str, host: str, port: int) -> None:
     """Serve the archive read-only (immutable) in Datasette, with the project's metadata."""
-    from archive.datasette import serve_command, write_inspect_file
+    from archive.datasette import run_server
 
-    with tempfile.TemporaryDirectory() as tmp:
-        inspect_file = write_inspect_file(Path(db), Path(tmp) / "inspect-data.json")
-        sys.exit(subprocess.call(serve_command(Path(db), host, port, inspect_file)))
+    sys.exit(run_server(Path(db), host, port))
 
 
 @cli.command()
