@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from archive import models as m
@@ -39,12 +40,31 @@ class ImportSummary:
         return text + (f", {self.pruned} pruned" if self.pruned else "")
 
 
+class FileFailed(Exception):
+    """One file failed for a reason other than its content being unreadable or unparsable."""
+
+
+def _stage(name: str, function: Callable, *args):
+    """Run one pure stage; a bug met on one text must not stop a 10,000-file import."""
+    try:
+        return function(*args)
+    except (ReadError, ParseError):
+        raise
+    except Exception as error:
+        raise FileFailed(f"internal error in {name} ({type(error).__name__}: {error})") from error
+
+
 def import_file(engine: Engine, path: Path) -> str:
-    """Run one file through the whole pipeline; raise ReadError/ParseError if it is unusable."""
-    source = read_source(path)
-    parsed = parse_article(source)
-    resolved = resolve_facts(extract_facts(parsed))
-    return load_article(engine, source, parsed, resolved)
+    """Run one file through the whole pipeline; raise ReadError/ParseError if it is unusable,
+    FileFailed if a stage fails on it unexpectedly or the database refuses its rows."""
+    source = _stage("reading", read_source, path)
+    parsed = _stage("parsing", parse_article, source)
+    facts = _stage("extraction", extract_facts, parsed)
+    resolved = _stage("resolution", resolve_facts, facts)
+    try:
+        return load_article(engine, source, parsed, resolved)
+    except (IntegrityError, DataError) as error:  # rolled back: nothing of it was stored
+        raise FileFailed(f"the database refused its rows ({error.orig})") from error
 
 
 def _start_run(engine: Engine, paths: list[str]) -> int:
@@ -79,7 +99,7 @@ def import_paths(
         seen.add(source_key(path))
         try:
             outcome = import_file(engine, path)
-        except (ReadError, ParseError) as error:
+        except (ReadError, ParseError, FileFailed) as error:
             outcome = "failed"
             summary.errors.append((str(path), str(error)))
             record_error(engine, summary.run_id, str(path), str(error))

@@ -82,13 +82,17 @@ def _decode_legacy(data: bytes) -> tuple[str, str, list[str]]:
 
 
 def repair_mojibake(text: str) -> tuple[str, list[str]]:
-    """UTF-8 that was read as Latin-1/Windows-1252 and saved again ("Bá»™ CÃ´ng")."""
+    """UTF-8 that was read as Latin-1/Windows-1252 and saved again ("Bá»™ CÃ´ng"), mended
+    line by line so a file where only some lines were mangled is mended too."""
     if not ftfy.badness.is_bad(text):
         return text, []
-    fixed = ftfy.fix_encoding(text)
-    return (
-        (fixed, ["repaired mojibake (UTF-8 read as Windows-1252)"]) if fixed != text else (text, [])
+    lines = text.splitlines(keepends=True)
+    fixed = "".join(
+        ftfy.fix_encoding(line) if ftfy.badness.is_bad(line) else line for line in lines
     )
+    if fixed == text:
+        return text, []
+    return fixed, ["repaired mojibake (UTF-8 read as Windows-1252)"]
 
 
 def decode(data: bytes) -> tuple[str, str, list[str]]:
@@ -120,6 +124,11 @@ def _after_decoding(text: str, encoding: str, repairs: list[str]) -> tuple[str, 
     return text, encoding, repairs
 
 
+def _check_size(size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise ReadError(f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
+
+
 def read_source(path: str | Path) -> SourceText:
     """Read one file; raise :class:`ReadError` naming the reason when it is not usable text."""
     path = Path(path)
@@ -127,12 +136,12 @@ def read_source(path: str | Path) -> SourceText:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise ReadError("not a regular file (a directory, pipe or device)")
-        size = info.st_size
-        if size > MAX_FILE_BYTES:
-            raise ReadError(f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
-        data = path.read_bytes()
+        _check_size(info.st_size)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # a file may grow after stat()
     except OSError as error:
         raise ReadError(f"cannot read file: {error.strerror or error}") from None
+    _check_size(len(data))
     raw, encoding, repairs = decode(data)
     if "\x00" in raw:
         raise ReadError("file contains NUL characters: binary data, not text")
