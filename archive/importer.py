@@ -54,9 +54,27 @@ def _stage(name: str, function: Callable, *args):
         raise FileFailed(f"internal error in {name} ({type(error).__name__}: {error})") from error
 
 
+PATH_LIMIT = m.Article.__table__.c.source_path.type.length
+ERROR_PATH_LIMIT = m.ImportError_.__table__.c.file.type.length
+
+
+def _check_path(path: Path) -> None:
+    """The same limit on every back end (PostgreSQL enforces column lengths, SQLite does not)."""
+    length = len(source_key(path))
+    if length > PATH_LIMIT:
+        raise FileFailed(f"path is {length} characters, over the {PATH_LIMIT}-character limit")
+
+
+def _error_name(path: Path) -> str:
+    """The file's name as the error log can hold it: the end of an over-long path."""
+    name = source_key(path)
+    return name if len(name) <= ERROR_PATH_LIMIT else "…" + name[-(ERROR_PATH_LIMIT - 1) :]
+
+
 def import_file(engine: Engine, path: Path) -> str:
     """Run one file through the whole pipeline; raise ReadError/ParseError if it is unusable,
     FileFailed if a stage fails on it unexpectedly or the database refuses its rows."""
+    _check_path(path)
     source = _stage("reading", read_source, path)
     parsed = _stage("parsing", parse_article, source)
     facts = _stage("extraction", extract_facts, parsed)
@@ -102,7 +120,7 @@ def import_paths(
         except (ReadError, ParseError, FileFailed) as error:
             outcome = "failed"
             summary.errors.append((str(path), str(error)))
-            record_error(engine, summary.run_id, str(path), str(error))
+            record_error(engine, summary.run_id, _error_name(path), str(error))
         summary.counts[outcome] += 1
         if on_file:
             on_file(path, outcome)

@@ -4,6 +4,8 @@ the command fails with its summary, and nothing imported before changes."""
 
 import os
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -38,6 +40,13 @@ GOOD = {
     "windows1258.txt": cp1258_bytes(TEXT),
     # UTF-8 opened as Windows-1252 (bytes it leaves undefined read as Latin-1) and re-saved
     "mojibake.txt": TEXT.encode("utf-8").decode("sloppy-windows-1252").encode("utf-8"),
+    "mojibake_latin1.txt": TEXT.encode("utf-8").decode("latin-1").encode("utf-8"),
+    # only the headline mangled (a scraper that re-encoded one field)
+    "mojibake_title.txt": (
+        TEXT.split("\n", 1)[0].encode("utf-8").decode("sloppy-windows-1252")
+        + "\n"
+        + TEXT.split("\n", 1)[1]
+    ).encode("utf-8"),
     "nfd.txt": unicodedata.normalize("NFD", TEXT).encode("utf-8"),
 }
 BAD = {
@@ -66,6 +75,10 @@ def hostile_folder(tmp_path: Path) -> Path:
     os.symlink(folder / "loop_a.txt", folder / "loop_b.txt")
     os.symlink(folder / "gone.txt", folder / "dangling.txt")
     os.mkfifo(folder / "pipe.txt")
+    # Unreadable even for root (CI runs as root, so chmod 000 stops nobody there): a regular
+    # file whose read fails with EIO. The chmod 000 case is tested below without privileges.
+    os.symlink("/proc/self/mem", folder / "unreadable.txt")
+    os.symlink(folder, folder / "self")  # a directory loop: never followed
     return folder
 
 
@@ -76,7 +89,7 @@ def errors(db) -> dict[str, str]:
 
 def test_hostile_files_are_logged_and_good_ones_imported(hostile_folder, db_path):
     result = invoke("import", str(hostile_folder), "--db", str(db_path), expect=1)
-    bad_count = len(BAD) + 4  # two looping links, a dangling link, a pipe
+    bad_count = len(BAD) + 5  # two looping links, a dangling link, a pipe, EIO
     assert f"{len(GOOD)} imported, 0 updated, 0 unchanged, {bad_count} failed" in result.output
     logged = errors(db_path)
     for name, (_data, reason) in BAD.items():
@@ -84,6 +97,8 @@ def test_hostile_files_are_logged_and_good_ones_imported(hostile_folder, db_path
     assert "symbolic links" in logged["loop_a.txt"]
     assert "No such file" in logged["dangling.txt"]
     assert "not a regular file" in logged["pipe.txt"]
+    assert "Input/output error" in logged["unreadable.txt"]
+    assert len(logged) == bad_count  # nothing twice through the directory loop
 
 
 def test_decoded_variants_store_the_same_text_and_say_what_was_repaired(hostile_folder, db_path):
@@ -102,24 +117,61 @@ def test_decoded_variants_store_the_same_text_and_say_what_was_repaired(hostile_
     assert stored["utf16_bom.txt"][1] == "utf-16"
     assert stored["windows1258.txt"][1] == "cp1258"
     assert "Windows-1258" in stored["windows1258.txt"][2]
-    assert "mojibake" in stored["mojibake.txt"][2]
+    for name in ("mojibake.txt", "mojibake_latin1.txt", "mojibake_title.txt"):
+        assert "mojibake" in stored[name][2], name
     assert "NFD" in stored["nfd.txt"][2]
 
 
-def test_unreadable_file_when_permissions_apply(tmp_path, db_path):
+def unprivileged(command: list[str]) -> list[str]:
+    """As root, drop the capabilities that let root ignore permission bits (setpriv is in
+    util-linux, on every Debian); otherwise run as is."""
+    if os.geteuid() != 0:
+        return command
+    drop = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--bounding-set={drop}", f"--inh-caps={drop}", *command]
+
+
+def test_chmod_000_file_is_named_and_the_rest_imported(tmp_path, db_path):
     folder = tmp_path / "locked"
     folder.mkdir()
+    (folder / "readable.txt").write_bytes(TEXT.encode())
     (folder / "secret.txt").write_bytes(TEXT.encode())
     (folder / "secret.txt").chmod(0)
-    try:
-        readable = os.access(folder / "secret.txt", os.R_OK)  # root reads anything
-        result = invoke("import", str(folder), "--db", str(db_path), expect=0 if readable else 1)
-        if not readable:
-            assert "Permission denied" in errors(db_path)["secret.txt"]
-        else:
-            assert "1 imported" in result.output
-    finally:
-        (folder / "secret.txt").chmod(0o644)
+    command = [sys.executable, "-m", "archive.cli", "import", str(folder), "--db", str(db_path)]
+    result = subprocess.run(unprivileged(command), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "1 imported, 0 updated, 0 unchanged, 1 failed" in result.stdout
+    assert "Permission denied" in errors(db_path)["secret.txt"]
+
+
+def test_a_bug_met_on_one_file_is_logged_and_the_others_imported(seeds_copy, db_path, monkeypatch):
+    from archive import importer
+
+    real = importer.extract_facts
+
+    def broken_on_one(article):
+        if "Thượng tướng Tô Lâm" in article.body:
+            raise IndexError("list index out of range")
+        return real(article)
+
+    broken = {p.name for p in seeds_copy.iterdir() if "Thượng tướng Tô Lâm" in p.read_text()}
+    monkeypatch.setattr(importer, "extract_facts", broken_on_one)
+    result = invoke("import", str(seeds_copy), "--db", str(db_path), expect=1)
+    logged = errors(db_path)
+    assert set(logged) == broken and f"{5 - len(broken)} imported" in result.output
+    for reason in logged.values():
+        assert reason == "internal error in extraction (IndexError: list index out of range)"
+
+
+def test_over_long_path_is_refused_on_every_back_end(tmp_path, db_path):
+    deep = tmp_path.joinpath(*["d" * 250] * 5)
+    deep.mkdir(parents=True)
+    (deep / "article.txt").write_bytes(TEXT.encode())
+    (tmp_path / "short.txt").write_bytes(TEXT.encode())
+    result = invoke("import", str(tmp_path), "--db", str(db_path), expect=1)
+    assert "1 imported, 0 updated, 0 unchanged, 1 failed" in result.output
+    ((name, reason),) = errors(db_path).items()
+    assert name == "article.txt" and "over the 1024-character limit" in reason
 
 
 def test_nothing_already_imported_changes(hostile_folder, seeds_copy, db_path):

@@ -1,6 +1,8 @@
 """Idempotent, updatable, prunable and crash-safe imports on real articles; two imports at
 once; the database stays whole (PRAGMA integrity_check) whatever happens."""
 
+import functools
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -8,12 +10,15 @@ import sys
 import time
 from pathlib import Path
 
-from archive.load import ARTICLE_CHILDREN
+import pytest
+
+from archive.models import Base
 
 from .conftest import DEV_CORPUS, SEEDS, invoke
 from .test_import import dump
 
-CHILD_TABLES = tuple(model.__tablename__ for model in ARTICLE_CHILDREN)
+LOG_TABLES = {"import_runs", "import_errors"}
+CHANGED = "003_1a329180d67adb47.txt"  # a seed that names people other articles name too
 
 
 def run_import(folder: Path, db: Path) -> subprocess.Popen:
@@ -49,40 +54,133 @@ def rows_per_article(db: Path) -> dict[str, tuple[int, ...]]:
                 conn.execute(
                     f"SELECT count(*) FROM {t} WHERE article_id = ?", (article_id,)
                 ).fetchone()[0]
-                for t in CHILD_TABLES
+                for t in article_tables()
             )
         return counts
 
 
-def test_deleted_file_is_pruned_with_the_facts_only_it_supported(seeds_copy, db_path):
-    invoke("import", str(seeds_copy), "--db", str(db_path))
-    (seeds_copy / "002_b60e7491f22b6e69.txt").unlink()
-    result = invoke("import", str(seeds_copy), "--db", str(db_path), "--prune")
-    assert "1 pruned" in result.output
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (4,)
-        # its reception (Nguyễn Phú Trọng receives Quách Thanh Côn) is gone ...
-        assert conn.execute(
-            "SELECT count(*) FROM meetings WHERE kind = 'reception' AND date IS NULL"
-        ).fetchone() == (0,)
-        # ... the people other articles also name stay
-        names = {r[0] for r in conn.execute("SELECT name FROM persons")}
-        assert {"Nguyễn Phú Trọng", "Quách Thanh Côn", "Tập Cận Bình"} <= names
-        orphans = conn.execute(
-            "SELECT count(*) FROM persons p WHERE NOT EXISTS (SELECT 1 FROM "
-            "article_persons ap WHERE ap.person_id = p.id)"
+def article_tables() -> list[str]:
+    """Every table of the schema with an ``article_id`` column (facts included, as they grow)."""
+    return sorted(t.name for t in Base.metadata.sorted_tables if "article_id" in t.columns)
+
+
+def semantic_dump(db: Path) -> dict[str, list[str]]:
+    """Every schema table's rows with ids replaced by the rows they point at: equal for two
+    databases that hold the same facts, whatever order their files were imported in."""
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        tables = [t for t in Base.metadata.sorted_tables if t.name not in LOG_TABLES]
+        rows = {
+            t.name: [dict(r) for r in conn.execute(f"SELECT * FROM [{t.name}]")] for t in tables
+        }
+    by_id = {name: {r["id"]: r for r in table_rows} for name, table_rows in rows.items()}
+    targets = {
+        t.name: {fk.parent.name: fk.column.table.name for fk in t.foreign_keys} for t in tables
+    }
+
+    @functools.cache
+    def natural(table: str, row_id: int) -> tuple:
+        return described(table, by_id[table][row_id])
+
+    def described(table: str, row: dict) -> tuple:
+        return tuple(
+            (
+                column,
+                natural(targets[table][column], value)
+                if column in targets[table] and value is not None
+                else value,
+            )
+            for column, value in row.items()
+            if column not in ("id", "key")  # meetings.key is made of ids
+        )
+
+    return {
+        name: sorted(repr(described(name, r)) for r in table_rows)
+        for name, table_rows in rows.items()
+    }
+
+
+def rows_of_article(db: Path, source_name: str) -> dict[str, list[tuple]]:
+    """The rows each article table holds for one article, ids included."""
+    with sqlite3.connect(db) as conn:
+        (article_id,) = conn.execute(
+            "SELECT id FROM articles WHERE source_path LIKE ?", (f"%/{source_name}",)
         ).fetchone()
-        assert orphans == (0,)
+        return {
+            t: conn.execute(
+                f"SELECT * FROM [{t}] WHERE article_id = ? ORDER BY id", (article_id,)
+            ).fetchall()
+            for t in article_tables()
+        }
 
 
-def test_pruned_archive_matches_a_fresh_import_of_what_is_left(seeds_copy, tmp_path):
+def entities_named_by(db: Path, source_name: str) -> tuple[set[str], set[str]]:
+    """Persons and organisations the article names: (only it, it and others too)."""
+    only, shared = set(), set()
+    with sqlite3.connect(db) as conn:
+        for link, entity, column in (
+            ("article_persons", "persons", "person_id"),
+            ("article_organisations", "organisations", "organisation_id"),
+        ):
+            for name, others in conn.execute(
+                f"SELECT e.name, (SELECT count(*) FROM {link} o JOIN articles b ON b.id = "
+                f"o.article_id WHERE o.{column} = e.id AND b.source_path NOT LIKE :f) "
+                f"FROM {entity} e JOIN {link} l ON l.{column} = e.id JOIN articles a "
+                "ON a.id = l.article_id WHERE a.source_path LIKE :f",
+                {"f": f"%/{source_name}"},
+            ):
+                (shared if others else only).add(name)
+    return only, shared
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The seeds and the dev texts in one private folder a test may change."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for source in sorted(SEEDS.glob("*.txt")) + sorted(DEV_CORPUS.glob("dev_*.txt")):
+        shutil.copy(source, folder / source.name)
+    return folder
+
+
+def test_changed_file_changes_only_its_article_rows(corpus, tmp_path):
+    db, fresh = tmp_path / "updated.db", tmp_path / "fresh.db"
+    invoke("import", str(corpus), "--db", str(db))
+    others = [p.name for p in sorted(corpus.iterdir()) if p.name != CHANGED]
+    before = {name: rows_of_article(db, name) for name in others}
+    changed = corpus / CHANGED
+    text = changed.read_text(encoding="utf-8")
+    cut = text.rindex("\n\n", 0, len(text) - 2)  # drop the last paragraph, reword one phrase
+    changed.write_text(text[:cut].replace("Mở đầu cuộc hội đàm", "Mở đầu buổi hội đàm"))
+    result = invoke("import", str(corpus), "--db", str(db))
+    assert f"0 imported, 1 updated, {len(others)} unchanged, 0 failed" in result.output
+    assert {name: rows_of_article(db, name) for name in others} == before
+    assert any("buổi hội đàm" in str(rows) for rows in rows_of_article(db, CHANGED).values())
+    invoke("import", str(corpus), "--db", str(fresh))
+    assert semantic_dump(db) == semantic_dump(fresh)
+
+
+def test_deleted_file_is_pruned_with_the_facts_only_it_supported(corpus, tmp_path):
     pruned, fresh = tmp_path / "pruned.db", tmp_path / "fresh.db"
-    invoke("import", str(seeds_copy), "--db", str(pruned))
-    (seeds_copy / "001_9c86299ff7976ae4.txt").unlink()
-    invoke("import", str(seeds_copy), "--db", str(pruned), "--prune")
-    invoke("import", str(seeds_copy), "--db", str(fresh))
-    left, clean = dump(pruned), dump(fresh)
-    assert {t: len(r) for t, r in left.items()} == {t: len(r) for t, r in clean.items()}
+    invoke("import", str(corpus), "--db", str(pruned))
+    only, shared = entities_named_by(pruned, CHANGED)
+    assert only and shared, "the pruned article should name entities of both kinds"
+    (corpus / CHANGED).unlink()
+    result = invoke("import", str(corpus), "--db", str(pruned), "--prune")
+    assert "1 pruned" in result.output
+    with sqlite3.connect(pruned) as conn:
+        names = {
+            r[0]
+            for r in conn.execute("SELECT name FROM persons UNION SELECT name FROM organisations")
+        }
+        for table in article_tables():
+            orphans = conn.execute(
+                f"SELECT count(*) FROM [{table}] WHERE article_id NOT IN (SELECT id FROM articles)"
+            ).fetchone()
+            assert orphans == (0,), table
+    assert shared <= names and not only & names
+    invoke("import", str(corpus), "--db", str(fresh))
+    assert semantic_dump(pruned) == semantic_dump(fresh)
 
 
 def test_import_killed_mid_run_leaves_whole_articles_and_resumes(tmp_path):
