@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -173,11 +174,20 @@ def evaluate(gold: str, corpus: str, as_json: bool) -> None:
     type=click.Path(exists=True),
     help="SQLite archive to publish.",
 )
-def publish(out_dir: str, version: str, db: str) -> None:
+@click.option(
+    "--released",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Release date (YYYY-MM-DD) for the citation and datapackage; omitted if not given.",
+)
+def publish(out_dir: str, version: str, db: str, released: datetime | None) -> None:
     """Write a validated, reproducible release bundle (SQLite, CSV, JSON Lines, datapackage)."""
+    from archive.publish import PublishError
     from archive.publish import publish as write_bundle
 
-    counts = write_bundle(Path(db), Path(out_dir), version)
+    try:
+        counts = write_bundle(Path(db), Path(out_dir), version, released and released.date())
+    except PublishError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Published {len(counts)} tables and views to {out_dir}")
 
 
