@@ -2,16 +2,20 @@
 mixing table pages, facets, search, canned queries and raw SQL. No server errors, every
 write refused, a slow query cut by the SQL time limit while other requests are answered."""
 
+import hashlib
 import json
 import random
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.error import HTTPError
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from urllib.request import Request, urlopen
 
 import pytest
+import yaml
 
 CLIENTS, REQUESTS = 20, 2000
 READS = [
@@ -28,12 +32,30 @@ READS = [
     "/archive.json?sql=" + quote("select kind, count(*) from meetings group by kind"),
     "/-/dashboards/overview",
 ]
+METADATA = Path(__file__).resolve().parent.parent / "archive" / "datasette" / "metadata.yml"
+NAMED_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+NONSENSE = "zqxjv"
+INJECTIONS = [
+    "' OR '1'='1",
+    "'; DELETE FROM articles; --",
+    "%' OR 1=1 --",
+    '" OR 1=1 --',
+    "') UNION SELECT name, sql, 1, 1, 1, 1, 1, 1 FROM sqlite_master --",
+]
+# FTS5's query parser's messages; SQLite's SQL parser says "near ...", "unrecognized token"
+FTS5_ERRORS = ("fts5: syntax error", "unterminated string")
 SLOW_SQL = "with recursive n(x) as (select 1 union all select x + 1 from n) select count(*) from n"
 WRITES = [
     "delete from articles",
     "insert into topics (slug, name_vi, name_en) values (1,2,3)",
     "attach database '/tmp/x.db' as x",
     "pragma journal_mode = wal",
+    "pragma user_version = 7",
+    "pragma writable_schema = on",
+    "select 1; delete from articles",
+    "with x as (select 1) delete from articles",
+    "vacuum into '/tmp/copy.db'",
+    "create table pwned (x)",
     "update persons set name = 'x'",
 ]
 
@@ -61,9 +83,15 @@ def test_bounded_load_has_no_server_errors(server):
     )
 
 
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @pytest.mark.parametrize("sql", WRITES)
-def test_writes_in_sql_are_refused(server, sql):
+def test_writes_in_sql_are_refused(server, built_db, sql):
+    before = digest(built_db)
     assert fetch(f"{server}/archive.json?sql={quote(sql)}") in (400, 403)
+    assert digest(built_db) == before
 
 
 def test_post_writes_are_refused(server):
@@ -92,8 +120,57 @@ def test_slow_query_is_cut_while_others_are_answered(server):
     assert quick == [200] * 10
 
 
-def test_canned_query_parameters_cannot_inject_sql(server):
-    hostile = quote("x'; drop table articles; --")
-    assert fetch(f"{server}/archive/find_who_met_whom.json?a={hostile}&b={hostile}") == 200
-    count = urlopen(f"{server}/archive.json?sql=select+count(*)+from+articles&_shape=arrayfirst")
-    assert json.loads(count.read()) == [5]
+def canned_queries() -> dict[str, list[str]]:
+    """Every canned query the project's metadata defines, with its named parameters."""
+    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    queries = {}
+    for database in metadata.get("databases", {}).values():
+        for name, query in (database.get("queries") or {}).items():
+            sql = query["sql"] if isinstance(query, dict) else query
+            params = (query.get("params") if isinstance(query, dict) else None) or []
+            queries[name] = sorted(set(params) | set(NAMED_PARAMETER.findall(sql)))
+    return queries
+
+
+def rows(server: str, query: str, value: str, params: list[str]) -> tuple[int, object]:
+    url = f"{server}/archive/{query}.json?_shape=array&" + urlencode(dict.fromkeys(params, value))
+    try:
+        with urlopen(url, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except HTTPError as error:
+        return error.code, json.loads(error.read()).get("error")
+
+
+def test_every_canned_query_is_found():
+    assert len(canned_queries()) >= 3 and all(canned_queries().values())
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+@pytest.mark.parametrize("query", sorted(canned_queries()))
+def test_canned_query_parameters_cannot_inject_sql(server, built_db, query, payload):
+    """A parameter is a value: a payload that would widen, break or write if it were spliced
+    into the SQL answers like a plain word that matches nothing, or, in a full-text search,
+    is refused by FTS5's own query parser (it reached MATCH as a value, never as SQL)."""
+    params, before = canned_queries()[query], digest(built_db)
+    plain = rows(server, query, NONSENSE, params)
+    assert plain[0] == 200, plain
+    status, answer = rows(server, query, NONSENSE + payload, params)
+    if status == 400:
+        assert answer.startswith(FTS5_ERRORS), answer
+    else:
+        assert (status, answer) == plain
+    assert digest(built_db) == before
+
+
+SEARCHES = [name for name in sorted(canned_queries()) if name.startswith("search")]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug (issue 4): the search canned queries hand typed text to FTS5 MATCH unescaped, "
+    "so a quote or a parenthesis is an FTS5 syntax error (HTTP 400)",
+)
+@pytest.mark.parametrize("query", SEARCHES)
+def test_searches_accept_any_typed_text(server, query):
+    status, answer = rows(server, query, 'Tô Lâm\'s "visit" (2012)', canned_queries()[query])
+    assert status == 200, answer
