@@ -2,18 +2,24 @@
 raises anything but the two handled errors, and every evidence span slices its text to the
 mention, inside the evidence sentence."""
 
+import sqlite3
 import unicodedata
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive.db import make_engine, upgrade_to_head
 from archive.extract import extract_facts, segments
+from archive.importer import import_file
+from archive.models import Base
 from archive.parse import ParseError, parse_article
 from archive.read import ReadError, SourceText, decode
 from archive.resolve import resolve_facts
 from archive.vietnamese import normalise
 
-from .conftest import SEEDS
+from .conftest import DEV_CORPUS, SEEDS, invoke
 
 SEED_TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
 SEED_WORDS = SEED_TEXT.split()
@@ -102,3 +108,68 @@ def test_parsing_and_extraction_never_fail_and_spans_slice_their_text(text):
         assert mention and mention in span.sentence and span.sentence in field_text
     for meeting in facts.meetings:
         assert len({p.name for p in meeting.participants}) >= 2
+
+
+# --- stored spans: what a reader of the database checks ---
+
+
+def span_tables() -> list[str]:
+    return sorted(t.name for t in Base.metadata.sorted_tables if "evidence_start" in t.columns)
+
+
+def bad_stored_spans(db: Path) -> list[tuple]:
+    """Every stored fact whose span does not slice its article's field to a mention inside
+    its evidence sentence, over every table with evidence columns."""
+    bad = []
+    with sqlite3.connect(db) as conn:
+        texts = {
+            i: {"body": b, "title": t or "", "captions": c or ""}
+            for i, b, t, c in conn.execute("SELECT id, body, title, captions FROM articles")
+        }
+        for table in span_tables():
+            for row in conn.execute(
+                f"SELECT article_id, evidence_field, evidence_start, evidence_end, evidence "
+                f"FROM [{table}] WHERE evidence_start IS NOT NULL"
+            ):
+                article_id, field, start, end, sentence = row
+                text = texts[article_id][field]
+                if not (text[start:end] and text[start:end] in sentence and sentence in text):
+                    bad.append((table, *row))
+    return bad
+
+
+def test_every_stored_span_slices_its_text_in_the_seeds_and_dev_corpus(built_db, tmp_path):
+    dev = tmp_path / "dev.db"
+    invoke("import", str(DEV_CORPUS), "--db", str(dev))
+    for db in (built_db, dev):
+        with sqlite3.connect(db) as conn:
+            stored = sum(
+                conn.execute(
+                    f"SELECT count(*) FROM [{t}] WHERE evidence_start IS NOT NULL"
+                ).fetchone()[0]
+                for t in span_tables()
+            )
+        assert stored > 100 and bad_stored_spans(db) == [], db
+
+
+@pytest.fixture(scope="module")
+def fuzz_db(tmp_path_factory) -> tuple[Path, object]:
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
+    upgrade_to_head(path)
+    engine = make_engine(path)
+    yield path, engine
+    engine.dispose()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(seed_like, seed_sentences))
+def test_imported_text_stores_spans_that_slice_its_text(fuzz_db, tmp_path_factory, text):
+    """Through the whole pipeline into the database: stored spans slice the stored text."""
+    db, engine = fuzz_db
+    path = tmp_path_factory.mktemp("text") / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    try:
+        import_file(engine, path)
+    except (ReadError, ParseError):
+        return
+    assert bad_stored_spans(db) == []
