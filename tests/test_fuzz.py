@@ -117,9 +117,22 @@ def span_tables() -> list[str]:
     return sorted(t.name for t in Base.metadata.sorted_tables if "evidence_start" in t.columns)
 
 
+def inside_its_sentence(text: str, start: int, end: int, sentence: str) -> bool:
+    """``text[start:end]`` is not empty and lies within an occurrence of ``sentence``."""
+    if not text[start:end]:
+        return False
+    at = text.find(sentence)
+    while 0 <= at <= start:
+        if at + len(sentence) >= end:
+            return True
+        at = text.find(sentence, at + 1)
+    return False
+
+
 def bad_stored_spans(db: Path) -> list[tuple]:
-    """Every stored fact whose span does not slice its article's field to a mention inside
-    its evidence sentence, over every table with evidence columns."""
+    """Every stored fact whose span does not slice its article's field to the mention (its
+    ``surface``, where the table keeps one) within its evidence sentence, over every table
+    with evidence columns."""
     bad = []
     with sqlite3.connect(db) as conn:
         texts = {
@@ -127,13 +140,17 @@ def bad_stored_spans(db: Path) -> list[tuple]:
             for i, b, t, c in conn.execute("SELECT id, body, title, captions FROM articles")
         }
         for table in span_tables():
+            surface = "surface" if "surface" in Base.metadata.tables[table].columns else "NULL"
             for row in conn.execute(
-                f"SELECT article_id, evidence_field, evidence_start, evidence_end, evidence "
-                f"FROM [{table}] WHERE evidence_start IS NOT NULL"
+                f"SELECT article_id, evidence_field, evidence_start, evidence_end, evidence, "
+                f"{surface} FROM [{table}] WHERE evidence_start IS NOT NULL"
             ):
-                article_id, field, start, end, sentence = row
+                article_id, field, start, end, sentence, mention = row
                 text = texts[article_id][field]
-                if not (text[start:end] and text[start:end] in sentence and sentence in text):
+                if not inside_its_sentence(text, start, end, sentence) or mention not in (
+                    None,
+                    text[start:end],
+                ):
                     bad.append((table, *row))
     return bad
 
