@@ -45,12 +45,19 @@ def test_another_version_changes_only_the_files_that_name_it(bundle, built_db, t
     assert changed == {"datapackage.json", "metadata.json", "README.md", "index.html", "SHA256SUMS"}
 
 
-def test_refuses_to_overwrite_files_no_bundle_wrote(built_db, tmp_path):
-    (tmp_path / "README.md").write_text("my project\n")
+@pytest.mark.parametrize(
+    ("own_files", "named"),
+    [
+        ({"README.md": "my project\n"}, "README.md"),
+        ({"SHA256SUMS": f"{'0' * 64}  notes.txt\n", "notes.txt": "mine\n"}, "SHA256SUMS"),
+    ],
+)
+def test_refuses_to_overwrite_files_no_bundle_wrote(built_db, tmp_path, own_files, named):
+    for name, text in own_files.items():
+        (tmp_path / name).write_text(text)
     result = invoke("publish", str(tmp_path), "--db", str(built_db), expect=1)
-    assert "README.md" in result.output
-    assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
-    assert (tmp_path / "README.md").read_text() == "my project\n"
+    assert f"({named})" in result.output
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == own_files
 
 
 GROWN = """

@@ -69,17 +69,19 @@ def write_checksums(work: Path) -> None:
 
 
 def previous_bundle(out_dir: Path) -> set[str]:
-    """The files of the bundle already in ``out_dir`` (as its ``SHA256SUMS`` lists them)."""
+    """The files of a bundle already in ``out_dir``, as its ``SHA256SUMS`` lists them (a
+    ``SHA256SUMS`` that lists no ``archive.db`` and ``datapackage.json`` is not a bundle's)."""
     checksums = out_dir / CHECKSUMS
     if not checksums.is_file():
         return set()
     names = {line.split("  ", 1)[-1] for line in checksums.read_text("utf-8").splitlines()}
-    return {name for name in names if name and "/" not in name and not name.startswith(".")}
+    names = {name for name in names if name and "/" not in name and not name.startswith(".")}
+    return names | {CHECKSUMS} if {DATABASE, "datapackage.json"} <= names else set()
 
 
 def install(work: Path, out_dir: Path) -> None:
     """Move the finished bundle from ``work`` into ``out_dir``, replacing a previous one."""
-    previous = previous_bundle(out_dir) | {CHECKSUMS}
+    previous = previous_bundle(out_dir)
     new = sorted(path.name for path in work.iterdir())
     foreign = [name for name in new if (out_dir / name).exists() and name not in previous]
     if foreign:
@@ -88,7 +90,8 @@ def install(work: Path, out_dir: Path) -> None:
             "publish into an empty folder or a previous bundle's folder"
         )
     for name in sorted(previous):
-        (out_dir / name).unlink(missing_ok=True)
+        if (out_dir / name).is_file():
+            (out_dir / name).unlink()
     for name in new:
         os.replace(work / name, out_dir / name)
 
