@@ -9,6 +9,8 @@ from importlib.metadata import version as installed_version
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 TEMPLATES = {"README.md": "README.md.jinja", "index.html": "index.html.jinja"}
+# What serves the bundle as `archive serve` does, minus this package's own plugin.
+DATASETTE_PACKAGES = ("datasette", "datasette-dashboards", "datasette-cluster-map")
 
 
 @cache
@@ -26,4 +28,8 @@ def _environment() -> Environment:
 def render(file_name: str, context: dict) -> str:
     """The text of ``README.md`` or ``index.html`` for a release ``context``."""
     template = _environment().get_template(TEMPLATES[file_name])
-    return template.render(datasette_version=installed_version("datasette"), **context)
+    return template.render(
+        datasette_version=installed_version("datasette"),
+        datasette_packages=[f"{name}=={installed_version(name)}" for name in DATASETTE_PACKAGES],
+        **context,
+    )
