@@ -165,11 +165,6 @@ def test_canned_query_parameters_cannot_inject_sql(server, built_db, query, payl
 SEARCHES = [name for name in sorted(canned_queries()) if name.startswith("search")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (issue 4): the search canned queries hand typed text to FTS5 MATCH unescaped, "
-    "so a quote or a parenthesis is an FTS5 syntax error (HTTP 400)",
-)
 @pytest.mark.parametrize("query", SEARCHES)
 def test_searches_accept_any_typed_text(server, query):
     status, answer = rows(server, query, 'Tô Lâm\'s "visit" (2012)', canned_queries()[query])

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from urllib.parse import parse_qsl, urlencode
 
@@ -39,10 +40,24 @@ def normalise_query_string(query_string: bytes) -> bytes:
     return query_string if fixed == pairs else urlencode(fixed).encode("utf-8")
 
 
+def fts_terms(text: str | None) -> str | None:
+    """Typed text as an FTS5 query of quoted words: quotes and brackets a user types are
+    words to find, never query syntax ("Tô Lâm's (2012)" → '"Tô" "Lâm" "s" "2012"')."""
+    if text is None:
+        return None
+    return " ".join(f'"{word}"' for word in re.findall(r"\w+", text)) or '""'
+
+
 @hookimpl
 def prepare_connection(conn) -> None:
     conn.create_function("vi_normalise", 1, lambda t: normalise(t) if t else t, deterministic=True)
     conn.create_function("vi_fold", 1, lambda t: fold(t) if t else t, deterministic=True)
+    conn.create_function(
+        "vi_match", 1, lambda t: fts_terms(normalise(t) if t else t), deterministic=True
+    )
+    conn.create_function(
+        "vi_fold_match", 1, lambda t: fts_terms(fold(t) if t else t), deterministic=True
+    )
 
 
 @hookimpl
