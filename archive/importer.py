@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from archive import models as m
 from archive.extract import extract_facts
-from archive.load import load_article, now, record_error, remove_articles, source_key
+from archive.load import is_unchanged, load_article, now, record_error, remove_articles, source_key
 from archive.parse import ParseError, parse_article
 from archive.read import ReadError, iter_source_files, read_source
 from archive.resolve import resolve_facts
@@ -76,6 +76,8 @@ def import_file(engine: Engine, path: Path) -> str:
     FileFailed if a stage fails on it unexpectedly or the database refuses its rows."""
     _check_path(path)
     source = _stage("reading", read_source, path)
+    if is_unchanged(engine, source):
+        return "unchanged"  # skip parsing and extraction: nothing would change
     parsed = _stage("parsing", parse_article, source)
     facts = _stage("extraction", extract_facts, parsed)
     resolved = _stage("resolution", resolve_facts, facts)

@@ -269,6 +269,17 @@ def collect_orphans(session: Session) -> None:
         pass
 
 
+def is_unchanged(engine: Engine, source: SourceText) -> bool:
+    """Whether this file, byte for byte, was already imported by this pipeline version."""
+    with Session(engine) as session:
+        stored = session.execute(
+            select(m.Article.sha256, m.Article.pipeline_version).where(
+                m.Article.source_path == source_key(source.path)
+            )
+        ).first()
+    return stored is not None and tuple(stored) == (source.sha256, PIPELINE_VERSION)
+
+
 def load_article(
     engine: Engine, source: SourceText, parsed: ParsedArticle, resolved: ResolvedFacts
 ) -> str:
