@@ -31,6 +31,17 @@ db_option = click.option(
 )
 
 
+def sqlite_file_option(help_text: str):
+    """``--db`` for commands that need an existing SQLite file (serve, publish)."""
+    return click.option(
+        "--db",
+        default=DEFAULT_DB,
+        show_default=True,
+        type=click.Path(exists=True),
+        help=help_text,
+    )
+
+
 @click.group()
 @click.version_option(package_name="vn-cn-security-archive")
 def cli() -> None:
@@ -120,13 +131,7 @@ def build(seeds: str, output: str) -> None:
 
 
 @cli.command()
-@click.option(
-    "--db",
-    default=DEFAULT_DB,
-    show_default=True,
-    type=click.Path(exists=True),
-    help="SQLite database file to serve.",
-)
+@sqlite_file_option("SQLite database file to serve.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 def serve(db: str, host: str, port: int) -> None:
@@ -167,13 +172,7 @@ def evaluate(gold: str, corpus: str, as_json: bool) -> None:
     show_default=True,
     help="Release version recorded in the bundle.",
 )
-@click.option(
-    "--db",
-    default=DEFAULT_DB,
-    show_default=True,
-    type=click.Path(exists=True),
-    help="SQLite archive to publish.",
-)
+@sqlite_file_option("SQLite archive to publish.")
 @click.option(
     "--released",
     type=click.DateTime(formats=["%Y-%m-%d"]),
