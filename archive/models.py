@@ -170,6 +170,8 @@ class Meeting(Base):
     kind: Mapped[str] = mapped_column(String(20), index=True)
     date: Mapped[str | None] = mapped_column(String(10), index=True)
     date_precision: Mapped[str | None] = mapped_column(String(5))
+    # "MM-DD" when the text gives the day and month but nothing supports a year
+    month_day: Mapped[str | None] = mapped_column(String(5))
     place: Mapped[str | None] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True
@@ -220,7 +222,9 @@ class ArticleTopic(Base, EvidenceMixin):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
 
 
-class MeetingTopic(Base):
+class MeetingTopic(Base, EvidenceMixin):
+    """A subject the sentences about THIS encounter support (not every topic of the article)."""
+
     __tablename__ = "meeting_topics"
     __table_args__ = (UniqueConstraint("meeting_id", "topic_id", "article_id"),)
 
@@ -229,6 +233,20 @@ class MeetingTopic(Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
+    article_id: Mapped[int] = _article_fk()
+
+
+class PersonAlias(Base, EvidenceMixin):
+    """Another spelling of a person in one article (pinyin, a variant transliteration)."""
+
+    __tablename__ = "person_aliases"
+    __table_args__ = (UniqueConstraint("person_id", "alias", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    alias: Mapped[str] = mapped_column(String(200), index=True)
     article_id: Mapped[int] = _article_fk()
 
 
