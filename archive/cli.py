@@ -150,14 +150,19 @@ def serve(db: str, host: str, port: int) -> None:
     help="Folder holding the texts the gold file annotates.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def evaluate(gold: str, corpus: str, as_json: bool) -> None:
+@click.option(
+    "--without-known-people",
+    is_flag=True,
+    help="Extract without the list of known office holders (names found by their frames only).",
+)
+def evaluate(gold: str, corpus: str, as_json: bool, without_known_people: bool) -> None:
     """Score extraction against gold annotations: persons, pairs, countries, kinds, dates."""
     import json
 
     from archive.evaluate import evaluate as run_evaluation
     from archive.evaluate import format_report
 
-    result = run_evaluation(gold, corpus)
+    result = run_evaluation(gold, corpus, known_people=not without_known_people)
     click.echo(
         json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_report(result)
     )

@@ -13,8 +13,11 @@ computed from what the database holds:
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -22,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from archive.db import make_engine, upgrade_to_head
+from archive.extract.lexicon import KNOWN_PEOPLE_SWITCH
 from archive.importer import import_paths
 from archive.load import source_key
 from archive.vietnamese import name_key
@@ -154,28 +158,88 @@ def _gold_pairs(gold: dict) -> dict[frozenset, list]:
     return _pairs(meetings)
 
 
-def _predicted_pairs(conn, article_id: int) -> dict[frozenset, list]:
+def gold_spellings(gold: dict) -> dict[str, str]:
+    """Every spelling gold accepts (its name and ``alt`` forms) → the gold name's key."""
+    table = {}
+    for person in gold["persons"]:
+        key = name_key(person["name"])
+        alts = person.get("alt") or []
+        for form in [person["name"], *([alts] if isinstance(alts, str) else alts)]:
+            table[name_key(form)] = key
+    return table
+
+
+def _predicted_pairs(conn, article_id: int, spellings: dict[str, str]) -> dict[frozenset, list]:
     meetings: dict[object, dict] = {}
     for meeting_id, kind, date, name, surface, side in conn.execute(
         text(PAIR_QUERY), {"article": article_id}
     ):
         entry = meetings.setdefault(meeting_id, {"kind": kind, "date": date, "people": {}})
-        entry["people"][name_key(surface or name)] = side
+        key = name_key(surface or name)
+        entry["people"][spellings.get(key, key)] = side
     return _pairs(meetings)
 
 
+@dataclass
+class Misses:
+    """What one article got wrong, by class, in readable names."""
+
+    persons_missed: list[str] = field(default_factory=list)
+    persons_spurious: list[str] = field(default_factory=list)
+    country_wrong: list[str] = field(default_factory=list)
+    pairs_missed: list[str] = field(default_factory=list)
+    pairs_spurious: list[str] = field(default_factory=list)
+    kind_wrong: list[str] = field(default_factory=list)
+    date_wrong: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def _pair_label(pair: frozenset, names: dict[str, str]) -> str:
+    return " — ".join(sorted(names.get(k, k) for k in pair))
+
+
 def score_article(conn, article_id: int | None, gold: dict, scores: Scores) -> dict:
-    """Add one article's comparison to ``scores``; return its own figures."""
-    own = Scores()
+    """Add one article's comparison to ``scores``; return its own figures and misses."""
+    own, misses = Scores(), Misses()
+    spellings = gold_spellings(gold)
     people = conn.execute(text(PERSON_QUERY), {"article": article_id}).all() if article_id else []
-    predicted = {name_key(surface or name): country for name, surface, country in people}
+    names: dict[str, str] = {name_key(p["name"]): p["name"] for p in gold["persons"]}
+    predicted: dict[str, str | None] = {}
+    for name, surface, country in people:
+        key = name_key(surface or name)
+        predicted[spellings.get(key, key)] = country
+        names.setdefault(spellings.get(key, key), surface or name)
     gold_people = {name_key(p["name"]): p.get("country") for p in gold["persons"]}
+    misses.persons_missed = sorted(names[k] for k in set(gold_people) - set(predicted))
+    misses.persons_spurious = sorted(names[k] for k in set(predicted) - set(gold_people))
+    misses.country_wrong = sorted(
+        f"{names[k]}: {predicted[k]} (gold {gold_people[k]})"
+        for k in set(gold_people) & set(predicted)
+        if gold_people[k] != predicted[k]
+    )
     for target in (own, scores):
         target.persons.add(set(gold_people), set(predicted))
         for key in set(gold_people) & set(predicted):
             target.country.add(gold_people[key] == predicted[key])
     gold_pairs = _gold_pairs(gold)
-    predicted_pairs = _predicted_pairs(conn, article_id) if article_id else {}
+    predicted_pairs = _predicted_pairs(conn, article_id, spellings) if article_id else {}
+    misses.pairs_missed = sorted(
+        _pair_label(p, names) for p in set(gold_pairs) - set(predicted_pairs)
+    )
+    misses.pairs_spurious = sorted(
+        _pair_label(p, names) for p in set(predicted_pairs) - set(gold_pairs)
+    )
+    for pair in set(gold_pairs) & set(predicted_pairs):
+        kinds = {k for k, _ in predicted_pairs[pair]}
+        dates = {d for _, d in predicted_pairs[pair]}
+        label = _pair_label(pair, names)
+        if not any(k in kinds for k, _ in gold_pairs[pair]):
+            misses.kind_wrong.append(f"{label}: {sorted(kinds)} (gold {gold_pairs[pair][0][0]})")
+        if not any(d in dates for _, d in gold_pairs[pair]):
+            got = sorted(str(d) for d in dates)
+            misses.date_wrong.append(f"{label}: {got} (gold {gold_pairs[pair][0][1]})")
     for target in (own, scores):
         target.pairs.add(set(gold_pairs), set(predicted_pairs))
         for pair in set(gold_pairs) & set(predicted_pairs):
@@ -186,7 +250,7 @@ def score_article(conn, article_id: int | None, gold: dict, scores: Scores) -> d
         if not gold.get("on_topic", True):
             target.off_topic_meetings += len(predicted_pairs)
     _score_optional(conn, article_id, gold, (own, scores))
-    return own.as_dict()
+    return {**own.as_dict(), "misses": misses.as_dict()}
 
 
 def _score_optional(conn, article_id, gold: dict, targets) -> None:
@@ -219,10 +283,11 @@ def _gold_item(key: str, item):
     return name_key(item) if key == "organisations" else item
 
 
-def evaluate(gold_path: str | Path, corpus: str | Path) -> dict:
-    """Import the gold files' texts into a fresh database and score them."""
+def evaluate(gold_path: str | Path, corpus: str | Path, known_people: bool = True) -> dict:
+    """Import the gold files' texts into a fresh database and score them; with
+    ``known_people=False`` extraction runs without the known-people list."""
     gold_lines = load_gold(gold_path)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, known_people_switch(known_people):
         db = Path(tmp) / "evaluate.db"
         upgrade_to_head(db)
         engine = make_engine(db)
@@ -231,6 +296,20 @@ def evaluate(gold_path: str | Path, corpus: str | Path) -> dict:
         result = _score_all(engine, gold_lines, paths)
         engine.dispose()
     return result
+
+
+@contextmanager
+def known_people_switch(on: bool) -> Iterator[None]:
+    """Extraction with the known-people list on or off for the duration."""
+    before = os.environ.get(KNOWN_PEOPLE_SWITCH)
+    os.environ[KNOWN_PEOPLE_SWITCH] = "on" if on else "off"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[KNOWN_PEOPLE_SWITCH]
+        else:
+            os.environ[KNOWN_PEOPLE_SWITCH] = before
 
 
 def _score_all(engine: Engine, gold_lines: list[dict], paths: list[Path]) -> dict:
@@ -259,6 +338,7 @@ def format_report(result: dict) -> str:
         f"date accuracy {date['value']:.2f} (n={date['n']}), "
         f"meetings in off-topic files {overall['off_topic_meetings']}"
     )
+    lines += _misses_report(result["files"])
     for key in ("posts", "organisations", "topics"):
         tally = overall[key]
         if tally["tp"] + tally["fn"]:
@@ -266,3 +346,25 @@ def format_report(result: dict) -> str:
                 f"{key}: P {tally['precision']:.2f} R {tally['recall']:.2f} F1 {tally['f1']:.2f}"
             )
     return "\n".join(lines)
+
+
+MISS_LABELS = {
+    "persons_missed": "person missed",
+    "persons_spurious": "person not in gold",
+    "country_wrong": "country wrong",
+    "pairs_missed": "pair missed",
+    "pairs_spurious": "pair not in gold",
+    "kind_wrong": "kind wrong",
+    "date_wrong": "date wrong",
+}
+
+
+def _misses_report(files: dict[str, dict]) -> list[str]:
+    """Every miss, grouped by class, each with its file: a regression shows at once."""
+    lines = []
+    for key, label in MISS_LABELS.items():
+        found = [(name, m) for name, f in files.items() for m in f["misses"].get(key, [])]
+        if found:
+            lines.append(f"{label} ({len(found)}):")
+            lines += [f"  {name}: {miss}" for name, miss in found]
+    return lines

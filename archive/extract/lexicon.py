@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 
@@ -56,20 +57,38 @@ def surnames() -> frozenset[str]:
     return frozenset(normalise(s) for s in load("surnames"))
 
 
-@cache
+KNOWN_PEOPLE_SWITCH = "ARCHIVE_KNOWN_PEOPLE"  # "off": extract without the list (evaluation)
+
+
+def known_people_on() -> bool:
+    """Whether the known-people list is in use (an environment switch, so worker
+    processes see it too)."""
+    return os.environ.get(KNOWN_PEOPLE_SWITCH, "on") != "off"
+
+
 def known_people() -> dict[str, dict]:
     """Every spelling of every known person (name key) → their record."""
+    return _known_people(known_people_on())
+
+
+@cache
+def _known_people(on: bool) -> dict[str, dict]:
     table = {}
-    for record in load("people"):
+    for record in load("people") if on else []:
         for form in [record["name"], *record.get("aliases", [])]:
             table[name_key(form)] = record
     return table
 
 
+def known_people_pattern() -> re.Pattern[str] | None:
+    """Any spelling of any known person, or None when the list is switched off."""
+    return _known_people_pattern(known_people_on())
+
+
 @cache
-def known_people_pattern() -> re.Pattern[str]:
+def _known_people_pattern(on: bool) -> re.Pattern[str] | None:
     forms = [f for r in load("people") for f in [r["name"], *r.get("aliases", [])]]
-    return phrase_pattern(forms, case_insensitive=False)
+    return phrase_pattern(forms, case_insensitive=False) if on and forms else None
 
 
 @cache

@@ -190,8 +190,11 @@ def new_mention(candidate: Candidate) -> PersonMention:
 def known_in(sentence: Sentence) -> list[Candidate]:
     """Known people named anywhere in the sentence, cue or not."""
     text = sentence.segment.text
-    found = []
-    for m in lexicon.known_people_pattern().finditer(text, sentence.start, sentence.end):
+    found: list[Candidate] = []
+    pattern = lexicon.known_people_pattern()
+    if pattern is None:
+        return found
+    for m in pattern.finditer(text, sentence.start, sentence.end):
         if not named_after(text, m.start()):
             found.append(Candidate(words(m.group(0), m.start()), sentence, cued=True))
     return found

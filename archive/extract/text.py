@@ -73,9 +73,10 @@ def words(text: str, offset: int = 0) -> list[Word]:
 
 
 def phrase_pattern(phrases: list[str], case_insensitive: bool = True) -> re.Pattern[str]:
-    """One regex matching any of ``phrases`` as whole words, longest first."""
-    forms = sorted({normalise(p) for p in phrases}, key=len, reverse=True)
-    body = "|".join(re.escape(f) for f in forms)
+    """One regex matching any of ``phrases`` as whole words, longest first; an empty list
+    (or only blank phrases) gives a pattern that matches nothing, never the empty string."""
+    forms = sorted({normalise(p) for p in phrases if p and p.strip()}, key=len, reverse=True)
+    body = "|".join(re.escape(f) for f in forms) or "(?!)"
     flags = re.IGNORECASE if case_insensitive else 0
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
 
