@@ -27,7 +27,7 @@ from sqlalchemy import Engine, text
 from archive.db import make_engine, upgrade_to_head
 from archive.extract.lexicon import KNOWN_PEOPLE_SWITCH
 from archive.importer import import_paths
-from archive.load import source_key
+from archive.sources import source_key
 from archive.vietnamese import name_key
 
 PAIR_QUERY = """

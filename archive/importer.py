@@ -16,10 +16,17 @@ from sqlalchemy.orm import Session
 
 from archive import models as m
 from archive.extract import extract_facts
-from archive.load import is_unchanged, load_article, now, record_error, remove_articles, source_key
 from archive.parse import ParseError, parse_article
 from archive.read import ReadError, iter_source_files, read_source
 from archive.resolve import resolve_facts
+from archive.sources import (
+    is_unchanged,
+    load_article,
+    now,
+    record_error,
+    remove_articles,
+    source_key,
+)
 
 OUTCOMES = ("imported", "updated", "unchanged", "failed")
 

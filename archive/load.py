@@ -1,16 +1,13 @@
 """Load stage: one article and its facts into the database, in one transaction.
 
-Re-importing an unchanged file is a no-op; a changed file has all the rows it supports
-replaced; entities no article supports any more are removed (:func:`collect_orphans`).
+Which article row a file fills is decided in ``archive/sources.py``; this module writes
+the article's content and facts, and removes entities no article supports any more
+(:func:`collect_orphans`).
 """
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
-from pathlib import Path
-
-from sqlalchemy import Engine, delete, exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from archive import models as m
@@ -30,17 +27,6 @@ ARTICLE_CHILDREN = (
     m.MeetingSource,
     m.ArticleTopic,
 )
-
-
-def source_key(path: str | Path) -> str:
-    """How ``articles.source_path`` names a file: relative to the working directory if inside."""
-    absolute = Path(os.path.abspath(path))  # the name as given: never follow (looping) links
-    relative = os.path.relpath(absolute)
-    return Path(relative).as_posix() if not relative.startswith("..") else absolute.as_posix()
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _evidence(span: Span) -> dict:
@@ -269,63 +255,18 @@ def collect_orphans(session: Session) -> None:
         pass
 
 
-def is_unchanged(engine: Engine, source: SourceText) -> bool:
-    """Whether this file, byte for byte, was already imported by this pipeline version."""
-    with Session(engine) as session:
-        stored = session.execute(
-            select(m.Article.sha256, m.Article.pipeline_version).where(
-                m.Article.source_path == source_key(source.path)
-            )
-        ).first()
-    return stored is not None and tuple(stored) == (source.sha256, PIPELINE_VERSION)
-
-
-def load_article(
-    engine: Engine, source: SourceText, parsed: ParsedArticle, resolved: ResolvedFacts
-) -> str:
-    """Store one article and its facts; return ``imported``, ``updated`` or ``unchanged``."""
-    key = source_key(source.path)
-    with Session(engine) as session, session.begin():
-        article = session.scalar(select(m.Article).where(m.Article.source_path == key))
-        if article is not None and (article.sha256, article.pipeline_version) == (
-            source.sha256,
-            PIPELINE_VERSION,
-        ):
-            return "unchanged"
-        outcome = "imported" if article is None else "updated"
-        if article is None:
-            article = m.Article(source_path=key)
-            session.add(article)
-        else:
-            delete_article_rows(session, article.id)
-        for column, value in _article_fields(source, parsed).items():
-            setattr(article, column, value)
-        session.flush()
-        for credit in parsed.credits:
-            session.add(
-                m.ArticleCredit(article_id=article.id, kind=credit.kind, credit=credit.text)
-            )
-        _save_facts(session, article, resolved)
-        session.flush()
-        collect_orphans(session)
-    return outcome
-
-
-def remove_articles(engine: Engine, keep: set[str], under: list[str]) -> int:
-    """Delete articles whose files under ``under`` are gone (``--prune``); return how many."""
-    removed = 0
-    with Session(engine) as session, session.begin():
-        for article in session.scalars(select(m.Article)):
-            inside = any(article.source_path.startswith(prefix) for prefix in under)
-            if inside and article.source_path not in keep:
-                delete_article_rows(session, article.id)
-                session.delete(article)
-                removed += 1
-        session.flush()
-        collect_orphans(session)
-    return removed
-
-
-def record_error(engine: Engine, run_id: int | None, path: str, reason: str) -> None:
-    with Session(engine) as session, session.begin():
-        session.add(m.ImportError_(run_id=run_id, file=source_key(path), reason=reason, time=now()))
+def store_article(
+    session: Session,
+    article: m.Article,
+    source: SourceText,
+    parsed: ParsedArticle,
+    resolved: ResolvedFacts,
+) -> None:
+    """Write an article's fields, credits and facts into ``article`` (a row without facts)."""
+    for column, value in _article_fields(source, parsed).items():
+        setattr(article, column, value)
+    session.flush()
+    for credit in parsed.credits:
+        session.add(m.ArticleCredit(article_id=article.id, kind=credit.kind, credit=credit.text))
+    _save_facts(session, article, resolved)
+    session.flush()
