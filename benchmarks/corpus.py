@@ -325,12 +325,16 @@ def write_corpus(folder: Path, count: int, seed: int = 1) -> Generator:
     return generator
 
 
-def change_files(generator: Generator, folder: Path, count: int, share: float) -> int:
-    """Rewrite ``share`` of the ``count`` files (every k-th) as changed texts; return how many."""
+def change_files(
+    generator: Generator, folder: Path, count: int, share: float, variant: int = 1
+) -> int:
+    """Rewrite ``share`` of the ``count`` files (every k-th) as another variant of their
+    article (variant 0 is the text first written); return how many."""
     step = max(1, round(1 / share))
     numbers = range(0, count, step)
     for number in numbers:
-        article_path(folder, number).write_text(generator.article(number, 1), encoding="utf-8")
+        text = generator.article(number, variant)
+        article_path(folder, number).write_text(text, encoding="utf-8")
     return len(numbers)
 
 

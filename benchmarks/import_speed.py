@@ -1,70 +1,130 @@
-"""Import throughput and peak memory on the dev corpus, against a baseline measured in the
-same run: a process that only reads and parses the same files (no extraction, no database).
-Prints figures; asserts nothing. Usage: python benchmarks/import_speed.py [COPIES]"""
+"""Import speed at scale, against the write limit of this machine measured in the same run.
+
+On a generated corpus of N articles (``benchmarks/corpus.py``):
+(a) a bare ``sqlite-utils`` ``insert_all`` of the same texts plus an FTS5 build;
+(b) ``archive import`` into a fresh database, end to end (search and views included):
+    time, ratio to (a), articles/s in each tenth of the articles, peak memory of the whole
+    process tree;
+(c) the same import again, nothing changed;
+(d) the same import after 1 % of the files changed.
+Prints figures; asserts nothing. Usage:
+``python benchmarks/import_speed.py N [--corpus DIR] [--seed S] [--keep-db FILE]``
+(``--corpus`` keeps the generated files, to compare two versions on the same corpus).
+"""
 
 from __future__ import annotations
 
-import resource
-import subprocess
+import argparse
+import shutil
+import sqlite3
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "corpus" / "dev"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BASELINE = """
+from corpus import Generator, change_files, write_corpus  # noqa: E402
+from measure import Run, run  # noqa: E402
+
+BARE_INSERT = """
 import sys
-from archive.parse import parse_article
-from archive.read import iter_source_files, read_source
-for path in iter_source_files([sys.argv[1]]):
-    parse_article(read_source(path))
+from pathlib import Path
+import sqlite_utils
+db = sqlite_utils.Database(sys.argv[2])
+rows = (
+    {"path": str(p), "text": p.read_text(encoding="utf-8")}
+    for p in sorted(Path(sys.argv[1]).rglob("*.txt"))
+)
+db["articles"].insert_all(rows, pk="path", batch_size=1000)
+db["articles"].enable_fts(["text"], tokenize="unicode61 remove_diacritics 0")
 """
+ENTITY_TABLES = ("persons", "organisations", "positions", "meetings", "meeting_participants")
 
 
-def make_corpus(folder: Path, copies: int) -> int:
-    count = 0
-    for copy in range(copies):
-        for source in sorted(DEV.glob("dev_*.txt")):
-            text = source.read_text(encoding="utf-8") + "\n" * copy
-            (folder / f"{copy:04d}_{source.name}").write_text(text, encoding="utf-8")
-            count += 1
-    return count
+def archive_import(folder: Path, db: Path) -> list[str]:
+    return [sys.executable, "-m", "archive.cli", "import", str(folder), "--db", str(db)]
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and the child's peak resident memory (MiB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def corpus_folder(folder: Path, count: int, seed: int) -> tuple[Generator, float]:
+    """Generate the corpus into ``folder`` unless it already holds it; return seconds spent."""
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024
+    if any(folder.rglob("*.txt")):
+        return Generator(count, seed), 0.0
+    generator = write_corpus(folder, count, seed)
+    return generator, time.perf_counter() - started
 
 
-def main(copies: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "corpus"
-        folder.mkdir()
-        files = make_corpus(folder, copies)
-        base_s, base_mb = timed([sys.executable, "-c", BASELINE, str(folder)])
-        db = Path(tmp) / "bench.db"
-        full_s, full_mb = timed(
-            [sys.executable, "-m", "archive.cli", "import", str(folder), "--db", str(db)]
-        )
-        again_s, _ = timed(
-            [sys.executable, "-m", "archive.cli", "import", str(folder), "--db", str(db)]
-        )
-    print(f"files: {files} ({copies} copies of the {files // copies} dev texts)")
-    print(f"baseline read+parse: {base_s:.2f}s, {files / base_s:.0f} files/s")
+def summary_line(run: Run) -> str:
+    lines = [line for line in run.output.splitlines() if " imported, " in line]
+    return lines[-1].strip() if lines else "(no summary printed)"
+
+
+def entity_counts(db: Path) -> str:
+    with sqlite3.connect(db) as connection:
+        counts = [
+            f"{connection.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:,} {t}"
+            for t in ENTITY_TABLES
+        ]
+    return ", ".join(counts)
+
+
+def report_fresh(count: int, bare: Run, fresh: Run, db: Path) -> None:
     print(
-        f"full import (extract, resolve, load, post-process): {full_s:.2f}s, "
-        f"{files / full_s:.0f} files/s, {full_s / base_s:.1f}x the baseline"
+        f"(a) bare insert_all + FTS5: {bare.seconds:.2f} s, {count / bare.seconds:,.0f} articles/s"
     )
-    print(f"re-import, all unchanged: {again_s:.2f}s, {again_s / base_s:.1f}x the baseline")
-    print(f"peak memory (largest child process): {full_mb:.0f} MiB")
+    print(
+        f"(b) archive import, fresh database: {fresh.seconds:.1f} s, "
+        f"{count / fresh.seconds:,.1f} articles/s, {fresh.seconds / bare.seconds:.1f} x (a)"
+    )
+    tenths = fresh.tenths(count)
+    print("    articles/s by tenth: " + " ".join(f"{rate:,.1f}" for rate in tenths))
+    if len(tenths) == 10:
+        print(f"    last tenth / first tenth time: {tenths[0] / tenths[-1]:.2f}")
+    first, last = fresh.reached(1), fresh.reached(count)
+    if first is not None and last is not None:
+        print(
+            f"    start-up until the first article: {first:.1f} s; "
+            f"after the last article (search, views): {fresh.seconds - last:.1f} s"
+        )
+    print(f"    peak memory, whole process tree: {fresh.peak_mib:,.0f} MiB")
+    print(f"    {summary_line(fresh)}; {entity_counts(db)}")
+
+
+def report_again(label: str, files: int, again: Run, bare: Run) -> None:
+    print(
+        f"{label}: {again.seconds:.2f} s, {files / again.seconds:,.0f} files/s, "
+        f"{again.seconds / bare.seconds:.1f} x (a); {summary_line(again)}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("count", type=int, help="number of articles to generate")
+    parser.add_argument("--corpus", type=Path, help="folder for the corpus (kept; reused)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep-db", type=Path, help="copy the imported database here")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="import-speed-") as scratch:
+        tmp = Path(scratch)
+        folder = args.corpus or tmp / "corpus"
+        generator, generated = corpus_folder(folder, args.count, args.seed)
+        size = sum(p.stat().st_size for p in folder.rglob("*.txt")) / 2**20
+        print(f"corpus: {args.count:,} articles, {size:,.1f} MiB (seed {args.seed}", end="")
+        print(f", generated in {generated:.1f} s)" if generated else ", reused)")
+        bare = run([sys.executable, "-c", BARE_INSERT, str(folder), str(tmp / "bare.db")])
+        db = tmp / "archive.db"
+        fresh = run(archive_import(folder, db), db)
+        report_fresh(args.count, bare, fresh, db)
+        report_again("(c) re-import, unchanged", args.count, run(archive_import(folder, db)), bare)
+        changed = change_files(generator, folder, args.count, 0.01)
+        again = run(archive_import(folder, db))
+        report_again(f"(d) re-import, {changed} files (1 %) changed", args.count, again, bare)
+        if args.corpus:  # leave the kept corpus as generated, for the next comparison
+            change_files(generator, folder, args.count, 0.01, variant=0)
+        if args.keep_db:
+            shutil.copyfile(db, args.keep_db)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
+    main()
