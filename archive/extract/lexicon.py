@@ -46,6 +46,13 @@ def honorific_pattern() -> re.Pattern[str]:
 
 
 @cache
+def honorific_or_rank_pattern() -> re.Pattern[str]:
+    """Words that say the next name is a person's: a rank or an honorific."""
+    parts = (rank_pattern().pattern, honorific_pattern().pattern)
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+@cache
 def cue_pattern() -> re.Pattern[str]:
     """Any rank, post or honorific: the words that announce a person's name."""
     parts = (post_pattern().pattern, rank_pattern().pattern, honorific_pattern().pattern)
@@ -150,3 +157,33 @@ def canonical_post(text: str) -> str:
             if rest.casefold() in by_fold:
                 return f"{modifier} {by_fold[rest.casefold()]}"
     return by_fold.get(text.casefold(), text)
+
+
+@cache
+def foreign_honorific_pattern() -> re.Pattern[str]:
+    """Honorifics of other countries at the start of a run ("Samdech Krolahom ")."""
+    forms = sorted(load("names")["foreign_honorifics"], key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(re.escape(f) for f in forms)})(?!\w)\s*")
+
+
+@cache
+def person_appositive() -> re.Pattern[str]:
+    return re.compile(load("names")["person_appositive"], re.IGNORECASE)
+
+
+@cache
+def person_list_opener() -> re.Pattern[str]:
+    return re.compile(load("names")["person_list_opener"], re.IGNORECASE)
+
+
+def longest_framed_name() -> int:
+    return int(load("names")["longest_framed_name"])
+
+
+@cache
+def syllable_pattern() -> re.Pattern[str]:
+    """One Vietnamese syllable, lower case: (initial)(1–3 vowels)(final)."""
+    shape = load("names")["syllable"]
+    initials = "|".join(sorted(shape["initials"], key=len, reverse=True))
+    finals = "|".join(sorted(shape["finals"], key=len, reverse=True))
+    return re.compile(rf"(?:{initials})?[{shape['vowels']}]{{1,3}}(?:{finals})?")

@@ -14,7 +14,7 @@ from archive.extract.text import (
     place_pattern,
     words,
 )
-from archive.vietnamese import name_key
+from archive.vietnamese import fold, name_key
 
 NAME_WORDS = (2, 4)
 NAMED_AFTER = re.compile(
@@ -23,20 +23,58 @@ NAMED_AFTER = re.compile(
 )
 
 
+def _joins(text: str, previous: Word, word: Word) -> bool:
+    """Words of one name: one space between them, or ". " after an initial ("V. Putin")."""
+    gap = text[previous.end : word.start]
+    return gap == " " or (gap == ". " and len(previous.text) == 1 and previous.text.isupper())
+
+
 def capitalised_runs(sentence: Sentence) -> list[list[Word]]:
-    """Maximal runs of capitalised words joined by single spaces."""
+    """Maximal runs of capitalised words joined by single spaces, with foreign names split
+    from Vietnamese words glued before them ("Thái Bình Dương Michael George")."""
     runs: list[list[Word]] = []
     text = sentence.segment.text
     for word in words(sentence.text, sentence.start):
-        joined = runs and text[runs[-1][-1].end : word.start] == " "
         if word.capitalised and word.text[0].isalpha():
-            if joined and runs[-1][-1].capitalised:
+            if runs and runs[-1][-1].capitalised and _joins(text, runs[-1][-1], word):
                 runs[-1].append(word)
             else:
                 runs.append([word])
         else:
             runs.append([word])
-    return [r for r in runs if r[0].capitalised and r[0].text[0].isalpha()]
+    runs = [r for r in runs if r[0].capitalised and r[0].text[0].isalpha()]
+    return [piece for run in runs for piece in split_mixed(run)]
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` is one Vietnamese syllable ("Khăm", "Xay", but not "Michael")."""
+    return bool(lexicon.syllable_pattern().fullmatch(word.lower()))
+
+
+def is_foreign_word(word: str) -> bool:
+    """A word in Latin letters that no Vietnamese syllable spells ("George", "Lakhamphong")."""
+    return (
+        len(word) > 2
+        and word.isascii()
+        and word.isalpha()
+        and any(c in "aeiouy" for c in word.lower())
+        and not is_syllable(word)
+    )
+
+
+def split_mixed(run: list[Word]) -> list[list[Word]]:
+    """Cut a run where a Vietnamese syllable with diacritics meets a foreign word: a name is
+    written in one script or the other, so the two belong to different phrases."""
+    pieces = [[run[0]]]
+    for previous, word in zip(run, run[1:], strict=False):
+        vietnamese_then_foreign = (
+            not previous.text.isascii() and is_syllable(previous.text)
+        ) and is_foreign_word(word.text)
+        if vietnamese_then_foreign:
+            pieces.append([word])
+        else:
+            pieces[-1].append(word)
+    return pieces
 
 
 def cut_after_country(run: list[Word], text: str) -> tuple[list[Word], str | None]:
@@ -55,11 +93,30 @@ def cut_after_country(run: list[Word], text: str) -> tuple[list[Word], str | Non
 
 
 def is_foreign_latin(candidate: list[Word]) -> bool:
-    return all(w.text.isascii() and w.text.isalpha() and not w.text.isupper() for w in candidate)
+    """Latin letters only, capitalised not in capitals, initials allowed ("V. Putin")."""
+    initial = [len(w.text) == 1 for w in candidate]
+    return not all(initial) and all(
+        w.text.isascii() and w.text.isalpha() and (not w.text.isupper() or len(w.text) == 1)
+        for w in candidate
+    )
 
 
-def looks_like_name(candidate: list[Word]) -> bool:
+def anonymised(candidate: list[Word], text: str) -> bool:
+    """A name the press shortens to protect someone ("chị Vàng Thị Ch.", "Sùng Thị X."):
+    its last word, cut off by a full stop, is an initial or consonants only."""
+    last = candidate[-1]
+    cut = text[last.end : last.end + 1] == "."
+    consonants = len(last.text) <= 3 and not any(c in "aeiouy" for c in fold(last.text))
+    return cut and len(candidate) > 1 and (len(last.text) == 1 or consonants)
+
+
+def looks_like_name(candidate: list[Word], framed: bool = False) -> bool:
+    """A name's shape: 2–4 words from a family name, or Latin letters; a run that its
+    frame marks as a person (``framed``) may be longer and need not start with a known
+    family name, but is never a place, a country or a body."""
     low, high = NAME_WORDS
+    if framed:
+        return low <= len(candidate) <= lexicon.longest_framed_name() and framed_name(candidate)
     if not low <= len(candidate) <= high:
         return False
     if name_key(" ".join(w.text for w in candidate)) in lexicon.known_people():
@@ -72,6 +129,16 @@ def looks_like_name(candidate: list[Word]) -> bool:
         and all(not w.text.isupper() or len(w.text) == 1 for w in candidate)
         and not any(w.text in lexicon.organisation_words() for w in candidate[1:])
     )
+
+
+def framed_name(candidate: list[Word]) -> bool:
+    """Any name shape once a frame says "person": words that are not a body's head word
+    first, all in capitals (pinyin "CAI KAIHUA") or none beyond initials."""
+    first = candidate[0].text
+    if first in lexicon.organisation_words() or not first[0].isalpha():
+        return False
+    capitals = [w.text.isupper() and len(w.text) > 1 for w in candidate]
+    return all(capitals) or not any(capitals)
 
 
 def named_after(text: str, start: int) -> bool:

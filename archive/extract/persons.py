@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from archive.extract import lexicon
 from archive.extract.names import (
     NAME_WORDS,
+    anonymised,
     capitalised_runs,
     cut_after_country,
     is_foreign_latin,
@@ -55,10 +56,11 @@ class Candidate:
     sentence: Sentence
     cut_country: str | None = None
     cued: bool = False
+    framed: bool = False
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return " ".join(self.sentence.segment.text[self.start : self.end].split())
 
     @property
     def start(self) -> int:
@@ -90,14 +92,16 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
     for run in capitalised_runs(sentence):
         run = _strip_leading_cues(run, text)
         rest, country = cut_after_country(run, text)
+        rest = _strip_leading_cues(rest, text) if rest else rest
         if LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):
             country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
-        rest = rest[: NAME_WORDS[1]]
-        if not rest or not_a_name(" ".join(w.text for w in rest)):
+        if not rest:
             continue
-        if named_after(text, rest[0].start):
+        framed = _directly_framed(sentence, rest, country)
+        rest = rest[: lexicon.longest_framed_name() if framed else NAME_WORDS[1]]
+        if not_a_name(" ".join(w.text for w in rest)) or named_after(text, rest[0].start):
             continue
-        candidate = Candidate(rest, sentence, cut_country=country)
+        candidate = Candidate(rest, sentence, cut_country=country, framed=framed)
         left = _left_context(sentence, candidate.start)
         candidate.cued = bool(lexicon.cue_pattern().search(left)) or country is not None
         if _accept(candidate, left, text, found):
@@ -105,22 +109,61 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
     return found
 
 
+def _directly_framed(sentence: Sentence, run: list[Word], country: str | None) -> bool:
+    """A frame that makes any name shape a person: an honorific or rank right before it
+    ("ông Cái Lập Tân", "Đại tá Xổm Xay Phụ Lạ Khăm Mạ Ni"), a post and a country right
+    before it, a list of people it opens ("đối tượng gồm: A"), or a person's appositive right
+    after it ("Giàng A Lảnh (sinh năm 1988", "Wu He Shan (SN 1963")."""
+    text = sentence.segment.text
+    before = text[max(sentence.start, run[0].start - 60) : run[0].start]
+    after = text[run[-1].end : sentence.end]
+    cues = list(lexicon.honorific_or_rank_pattern().finditer(before))
+    cue = cues[-1] if cues else None
+    return bool(
+        (cue is not None and not before[cue.end() :].strip())
+        or (country is not None and lexicon.cue_pattern().search(_clause_before(before)))
+        or lexicon.person_list_opener().search(before)
+        or lexicon.person_appositive().match(after)
+    )
+
+
+def _clause_before(before: str) -> str:
+    pieces = CLAUSE_BREAK.split(before)
+    return pieces[-1] if pieces else before
+
+
 def _strip_leading_cues(run: list[Word], text: str) -> list[Word]:
-    """``HLV Park Hang Seo``, ``Ông Jernej``: a capitalised cue inside the run goes."""
+    """``HLV Park Hang Seo``, ``Ông Jernej``, ``Samdech Krolahom Sar Kheng``, ``QH Trương
+    Đức Giang``: a capitalised cue, a foreign honorific or an abbreviation in capitals
+    before a name goes."""
     while len(run) > 1:
         head = run[0].text
-        if lexicon.cue_pattern().fullmatch(head):
+        honorific = lexicon.foreign_honorific_pattern().match(text, run[0].start)
+        if honorific and honorific.end() > run[0].start:
+            rest = [w for w in run if w.start >= honorific.end()]
+            if len(rest) == len(run) or not rest:
+                break
+            run = rest
+        elif lexicon.cue_pattern().fullmatch(head) or _abbreviation_before_name(run):
             run = run[1:]
         else:
             break
     return run
 
 
+def _abbreviation_before_name(run: list[Word]) -> bool:
+    """ "QH" in "Chủ tịch QH Trương Đức Giang": capitals glued before a name in lower case."""
+    head = run[0].text
+    return len(head) > 1 and head.isupper() and not run[1].text.isupper()
+
+
 def _accept(candidate: Candidate, left: str, text: str, found: list[Candidate]) -> bool:
     words_ = candidate.words
     after = text[candidate.end : candidate.end + 80]
-    if len(words_) == 1:
+    if len(words_) == 1 or anonymised(words_, text):
         return False
+    if candidate.framed and looks_like_name(words_, framed=True):
+        return True
     if not looks_like_name(words_):
         return False
     if is_foreign_latin(words_) and not (candidate.cued and left.strip()):

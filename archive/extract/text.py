@@ -11,7 +11,8 @@ from archive.knowledge import forms_table, load
 from archive.vietnamese import normalise
 
 WORD = re.compile(r"\w+(?:[.-]\w+)*")
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(*]*[A-ZĐÀ-Ỹ0-9])|\n+")
+INITIAL = r"(?<!(?<!\w)[A-ZĐ]\.)"  # "V. Putin": an initial's full stop ends no sentence
+SENTENCE_END = re.compile(rf"(?<=[.!?…]){INITIAL}[\"”’)]*\s+(?=[\"“‘(*]*[A-ZĐÀ-Ỹ0-9])|\n+")
 
 
 @dataclass(frozen=True)
