@@ -23,7 +23,9 @@ def test_date_lines(line, iso):
     assert date_line(line).iso == iso
 
 
-@pytest.mark.parametrize("line", ["Chiều 5/1/2012, đoàn đã tiếp kiến", "31/02/2020", "Top"])
+@pytest.mark.parametrize(
+    "line", ["Chiều 5/1/2012, đoàn đã tiếp kiến", "31/02/2020", "29/02/2023", "29/02/1900", "Top"]
+)
 def test_not_date_lines(line):
     assert date_line(line) is None
 
@@ -36,3 +38,11 @@ def test_title_with_trailing_date():
 def test_page_prefix_has_month_precision():
     date, start = page_prefix(" date 2024-08 Thượng tướng")
     assert (date.iso, date.precision, start) == ("2024-08", "month", 14)
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"), [("29/02/2024", "2024-02-29"), ("29/02/2000", "2000-02-29")]
+)
+def test_29_february_only_in_leap_years(line, iso):
+    assert date_line(line).iso == iso
+    assert date_line(line.replace("29/02", "30/02")) is None

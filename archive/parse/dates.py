@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -44,17 +45,15 @@ class PartialDate:
         return cls.from_parts(*parts)
 
 
-DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
 def valid(year: int, month: int | None, day: int | None) -> bool:
+    """A real calendar date (29 February only in leap years), years 1900–2100."""
     if not 1900 <= year <= 2100:
         return False
     if month is None:
         return day is None
     if not 1 <= month <= 12:
         return False
-    return day is None or 1 <= day <= DAYS_IN_MONTH[month - 1]
+    return day is None or 1 <= day <= calendar.monthrange(year, month)[1]
 
 
 def date_line(line: str) -> PartialDate | None:
