@@ -26,10 +26,16 @@ FTS_TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _replace_table(db: sqlite_utils.Database, name: str, rows: list[dict], pk: str) -> None:
+def _replace_table(
+    db: sqlite_utils.Database, name: str, rows: list[dict], pk: str, columns: dict | None = None
+) -> None:
+    """Replace table ``name`` by ``rows``; with no rows, an empty table of ``columns``."""
     if db[name].exists():
         db[name].drop()
-    db[name].insert_all(rows, pk=pk)
+    if rows or columns is None:
+        db[name].insert_all(rows, pk=pk)
+    else:
+        db[name].create(columns, pk=pk)
 
 
 def build_meeting_kinds(db: sqlite_utils.Database) -> None:
@@ -59,7 +65,8 @@ def build_folded_articles(db: sqlite_utils.Database) -> None:
         {"article_id": row["id"], "title": fold(row["title"] or ""), "body": fold(row["body"])}
         for row in db.query("SELECT id, title, body FROM articles ORDER BY id")
     ]
-    _replace_table(db, "search_articles_folded", rows, "article_id")
+    columns = {"article_id": int, "title": str, "body": str}
+    _replace_table(db, "search_articles_folded", rows, "article_id", columns)
 
 
 def build_facts(db: sqlite_utils.Database) -> None:
@@ -67,7 +74,8 @@ def build_facts(db: sqlite_utils.Database) -> None:
     rows = list(db.query("SELECT * FROM evidence ORDER BY fact, article_id, evidence_start"))
     for index, row in enumerate(rows, start=1):
         row["id"] = index
-    _replace_table(db, "search_facts", rows, "id")
+    columns = {"id": int} | {column.name: str for column in db["evidence"].columns}
+    _replace_table(db, "search_facts", rows, "id", columns)
 
 
 def ensure_db_shape(path: str | Path) -> None:
