@@ -187,3 +187,21 @@ def syllable_pattern() -> re.Pattern[str]:
     initials = "|".join(sorted(shape["initials"], key=len, reverse=True))
     finals = "|".join(sorted(shape["finals"], key=len, reverse=True))
     return re.compile(rf"(?:{initials})?[{shape['vowels']}]{{1,3}}(?:{finals})?")
+
+
+@cache
+def country_frames() -> dict[str, re.Pattern[str]]:
+    """Patterns that tell a person's country from the words around the name."""
+    return {key: re.compile(value) for key, value in load("names")["country_frames"].items()}
+
+
+@cache
+def home_units() -> re.Pattern[str]:
+    """Administrative units only Vietnam has, at the start of a place phrase."""
+    return re.compile(rf"^\s*(?:{'|'.join(load('names')['home_units'])})\b", re.IGNORECASE)
+
+
+@cache
+def home_body_heads() -> re.Pattern[str]:
+    """Bodies that are Vietnam's when no other country is named with them."""
+    return phrase_pattern(load("names")["home_body_heads"], case_insensitive=False)

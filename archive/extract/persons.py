@@ -24,7 +24,7 @@ from archive.extract.names import (
     named_after,
     not_a_name,
 )
-from archive.extract.posts import AFTER_NAME_POST, attach_posts
+from archive.extract.posts import AFTER_NAME_POST, attach_posts, parse_chain
 from archive.extract.text import Sentence, Word, country_of_text, words
 from archive.facts import PersonMention
 from archive.vietnamese import name_key
@@ -33,11 +33,6 @@ CLAUSE_BREAK = re.compile(r"[,;:()“”\"]|\s[–—-]\s")
 AFTER_NAME_PERSON = re.compile(r"^\s*[,(]?\s*(?:sinh năm|SN)\b")
 LOCATIVE = re.compile(r"\b(?:tại|ở|đến|sang)\s+$")
 LIST_JOIN = re.compile(r"^\s*(?:,|và|cùng)\s*$")
-NATIONALITY = re.compile(r"^[^.;]{0,40}?quốc tịch (?P<where>[^,.;()]+)")
-RESIDENCE = re.compile(r"^[^.;]{0,60}?(?:trú tại|thường trú tại|quê quán|quê ở) (?P<where>[^.;]+)")
-SIDE = re.compile(
-    r"(?:[Vv]ề phía|[Pp]hía|[Đđ]ại biểu|[Đđ]oàn(?: đại biểu)?)\s+(?P<where>[^,.;:]*?)\s+(?:có|do)\b"
-)
 
 
 @dataclass
@@ -209,15 +204,60 @@ def person_country(candidate: Candidate, sentence: Sentence) -> str | None:
 
 
 def context_country(candidate: Candidate) -> str | None:
-    """Country from what surrounds a name: nationality, residence, or the side it is on."""
+    """Country from what surrounds a name: nationality or residence after it, the side its
+    clause speaks for, or the group it leads ("Đoàn ... Trung Quốc do ông X")."""
+    frames = lexicon.country_frames()
     text = candidate.sentence.segment.text
     after = text[candidate.end : candidate.sentence.end]
-    for pattern in (NATIONALITY, RESIDENCE):
-        if (m := pattern.match(after)) and (country := country_of_text(m.group("where"))):
+    for key in ("nationality", "residence"):
+        if (m := frames[key].match(after)) and (country := place_country(m.group("where"))):
             return country
     before = text[candidate.sentence.start : candidate.start]
-    sides = list(SIDE.finditer(before))
+    return led_group_country(before) or side_country(before)
+
+
+def place_country(where: str) -> str | None:
+    """The country of a place phrase: a named country or place, or a unit only Vietnam has."""
+    if lexicon.home_units().match(where):
+        return "VN"
+    return country_of_text(where)
+
+
+def side_country(before: str) -> str | None:
+    sides = list(lexicon.country_frames()["side"].finditer(before))
     return country_of_text(sides[-1].group("where")) if sides else None
+
+
+GROUP_START = re.compile(r".*\b(?:[Đđ]oàn|với|cùng)\b", re.DOTALL)
+
+
+def led_group_country(before: str) -> str | None:
+    """The country of the group a "do <titles> X" phrase says X leads."""
+    chain_at = len(before)
+    for m in re.finditer(r"\bdo\s+", before[-120:]):
+        chain_at = len(before) - 120 + m.end() if len(before) > 120 else m.end()
+    between = before[chain_at:]
+    if chain_at == len(before) and between:
+        return None
+    posts, consumed = parse_chain(between)
+    if between[consumed:].strip():
+        return None
+    led = lexicon.country_frames()["led_group"].search(before[:chain_at])
+    if not led:
+        return None
+    group = led.group("where")
+    start = GROUP_START.match(group)
+    return country_of_text(group[start.end() if start else 0 :])
+
+
+def home_country(mention: PersonMention) -> str | None:
+    """Vietnam, for a post in a body Vietnamese news names without a country
+    ("Cục trưởng Cục Cảnh sát giao thông")."""
+    for post in mention.posts:
+        org = post.organisation or ""
+        if lexicon.home_body_heads().match(org) and country_of_text(org) is None:
+            return "VN"
+    return None
 
 
 def new_mention(candidate: Candidate) -> PersonMention:
@@ -299,7 +339,5 @@ def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
             if (sentence.segment.field, word.start) not in taken:
                 _fold_short_reference(people, word, sentence)
     for mention in people.mentions.values():
-        looks_vietnamese = not mention.name.isascii()
-        if mention.country is None and (mention.posts or mention.rank) and looks_vietnamese:
-            mention.country = "VN"  # a post or rank with no other country, in Vietnamese news
+        mention.country = mention.country or home_country(mention)
     return people
