@@ -1,0 +1,190 @@
+"""Datasette response times on a big archive: p50/p95 over loopback of every table page with
+configured facets (and whether Datasette dropped a facet for time), every search and every
+canned query in ``metadata.yml``, each asked R times after one warm-up request.
+
+The archive is an existing file (``--db``), or N generated articles imported first.
+Prints figures; asserts nothing. Usage:
+``python benchmarks/serve_speed.py (N | --db FILE) [--repeat R] [--corpus DIR] [--seed S]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import quote, urlencode
+from urllib.request import urlopen
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus  # noqa: E402
+
+from archive.datasette import metadata_path  # noqa: E402
+
+NAMED_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+# What a reader would type into each canned query's boxes.
+PARAMETER_VALUES = {
+    "a": "Tô Lâm",
+    "b": "CN",
+    "name": "Tô Lâm",
+    "org_a": "Bộ Công an",
+    "org_b": "Trung Quốc",
+    "topic": "drug",
+    "subject": "Bộ trưởng",
+    "q": "hợp tác",
+}
+TABLE_SEARCHES = {"articles": "hợp tác phòng chống"}
+READY_SECONDS = 120
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def facet_columns(config: dict) -> list[str]:
+    """The columns of a table's configured facets (``{array: col}`` is faceted by ``col``)."""
+    return [f if isinstance(f, str) else next(iter(f.values())) for f in config["facets"]]
+
+
+def pages() -> dict[str, tuple[str, list[str]]]:
+    """Label → (path, facet columns it must show) of every page measured."""
+    database = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))["databases"]["archive"]
+    found = {}
+    for table, config in (database.get("tables") or {}).items():
+        if config and config.get("facets"):
+            path = f"/archive/{quote(table)}.json?_size=50"
+            found[f"facets {table}"] = (path, facet_columns(config))
+    for table, words in TABLE_SEARCHES.items():
+        path = f"/archive/{table}.json?" + urlencode({"_search": words})
+        found[f"search {table}"] = (path, [])
+    for name, query in (database.get("queries") or {}).items():
+        params = sorted(set(NAMED_PARAMETER.findall(query["sql"])))
+        values = {p: PARAMETER_VALUES.get(p, "hợp tác") for p in params}
+        path = f"/archive/{name}.json?_shape=objects&" + urlencode(values)
+        found[f"query {name}"] = (path, [])
+    return found
+
+
+def fetch(url: str) -> tuple[float, dict]:
+    """Seconds to the whole response, and the JSON it holds."""
+    started = time.perf_counter()
+    try:
+        with urlopen(url, timeout=60) as response:
+            body = response.read()
+    except HTTPError as error:
+        raise SystemExit(f"error: {url}: HTTP {error.code}") from None
+    return time.perf_counter() - started, json.loads(body)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+@dataclass
+class PageTimes:
+    label: str
+    p50_ms: float
+    p95_ms: float
+    rows: int
+    dropped: list[str]
+
+
+def measure(server: str, repeat: int) -> list[PageTimes]:
+    """Times of every page; a configured facet missing from the answer was dropped for time
+    (Datasette gives up on a facet past ``facet_time_limit_ms`` and shows the page without)."""
+    results = []
+    for label, (path, facets) in pages().items():
+        _, answer = fetch(server + path)  # warm-up: first query plans, page cache
+        times = [fetch(server + path)[0] for _ in range(repeat)]
+        shown = answer.get("facet_results") or {}
+        dropped = [column for column in facets if column not in shown]
+        p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
+        results.append(PageTimes(label, p50, p95, len(answer["rows"]), dropped))
+    return results
+
+
+def serve(db: Path, port: int, log: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "archive.cli", "serve", "--db", str(db), "--port", str(port)]
+    with log.open("w") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            with urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2):
+                return server
+        except OSError:
+            if server.poll() is not None:
+                last = log.read_text().strip().splitlines()[-1:]
+                raise SystemExit(
+                    f"error: archive serve exited {server.returncode}: {last}"
+                ) from None
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit(f"error: archive serve did not answer within {READY_SECONDS} s")
+
+
+def build(count: int, folder: Path, db: Path, seed: int) -> None:
+    if not any(folder.rglob("*.txt")):
+        write_corpus(folder, count, seed)
+    command = [sys.executable, "-m", "archive.cli", "import", str(folder), "--db", str(db)]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def report(db: Path, results: list[PageTimes], repeat: int) -> None:
+    size = db.stat().st_size / 2**20
+    print(f"database: {size:,.1f} MiB; {repeat} requests per page after a warm-up")
+    width = max(len(r.label) for r in results)
+    for r in results:
+        note = f"  facets dropped for time: {', '.join(r.dropped)}" if r.dropped else ""
+        print(
+            f"{r.label:<{width}}  p50 {r.p50_ms:8.1f} ms  p95 {r.p95_ms:8.1f} ms"
+            f"  {r.rows:4d} rows{note}"
+        )
+    worst = max(results, key=lambda r: r.p95_ms)
+    dropped = sum(len(r.dropped) for r in results)
+    print(f"slowest p95: {worst.label} {worst.p95_ms:.1f} ms; facets dropped for time: {dropped}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("count", type=int, nargs="?", help="articles to generate and import")
+    parser.add_argument("--db", type=Path, help="an existing archive to serve instead")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--corpus", type=Path, help="folder for the generated corpus (kept)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    if (args.count is None) == (args.db is None):
+        parser.error("give either N or --db FILE")
+    with tempfile.TemporaryDirectory(prefix="serve-speed-") as scratch:
+        db = args.db
+        if db is None:
+            db = Path(scratch) / "archive.db"
+            build(args.count, args.corpus or Path(scratch) / "corpus", db, args.seed)
+        if db.name != "archive.db":  # Datasette names the database after the file
+            (Path(scratch) / "archive.db").symlink_to(db.resolve())
+            db = Path(scratch) / "archive.db"
+        port = free_port()
+        server = serve(db, port, Path(scratch) / "serve.log")
+        try:
+            results = measure(f"http://127.0.0.1:{port}", args.repeat)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        report(db, results, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
