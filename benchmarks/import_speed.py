@@ -77,11 +77,12 @@ def report_fresh(count: int, bare: Run, fresh: Run, db: Path) -> None:
         f"(b) archive import, fresh database: {fresh.seconds:.1f} s, "
         f"{count / fresh.seconds:,.1f} articles/s, {fresh.seconds / bare.seconds:.1f} x (a)"
     )
-    tenths = fresh.tenths(count)
+    stored = fresh.progress[-1][1] if fresh.progress else count  # files that failed: not stored
+    tenths = fresh.tenths(stored)
     print("    articles/s by tenth: " + " ".join(f"{rate:,.1f}" for rate in tenths))
     if len(tenths) == 10:
         print(f"    last tenth / first tenth time: {tenths[0] / tenths[-1]:.2f}")
-    first, last = fresh.reached(1), fresh.reached(count)
+    first, last = fresh.reached(1), fresh.reached(stored)
     if first is not None and last is not None:
         print(
             f"    start-up until the first article: {first:.1f} s; "
