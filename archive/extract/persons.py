@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from archive.extract import lexicon
+from archive.extract.coreference import bracketed_after, fold_variants
 from archive.extract.names import (
     NAME_WORDS,
     anonymised,
@@ -92,6 +93,7 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
             country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
         if not rest:
             continue
+        rest = _without_repeated_surname(rest)
         framed = _directly_framed(sentence, rest, country)
         rest = rest[: lexicon.longest_framed_name() if framed else NAME_WORDS[1]]
         if not_a_name(" ".join(w.text for w in rest)) or named_after(text, rest[0].start):
@@ -120,6 +122,13 @@ def _directly_framed(sentence: Sentence, run: list[Word], country: str | None) -
         or lexicon.person_list_opener().search(before)
         or lexicon.person_appositive().match(after)
     )
+
+
+def _without_repeated_surname(run: list[Word]) -> list[Word]:
+    """"Patrushev Nikolai Patrushev": a family name written before the full name goes."""
+    if len(run) >= 3 and run[0].text == run[-1].text:
+        return run[1:]
+    return run
 
 
 def _clause_before(before: str) -> str:
@@ -324,15 +333,23 @@ def _fold_short_reference(people: ArticlePeople, word: Word, sentence: Sentence)
 def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
     """Every person the sentences name, with posts, country and every occurrence."""
     people = ArticlePeople()
+    bracketed: list[tuple[str, str]] = []
     for sentence in all_sentences:
         candidates = find_candidates(sentence)
         candidates += [k for k in known_in(sentence) if not _overlaps(k, candidates)]
+        previous: Occurrence | None = None
         for candidate in sorted(candidates, key=lambda c: c.start):
             mention = _mention_for(people, candidate)
             attach_posts(mention, sentence, candidate.start, candidate.end)
             mention.country = mention.country or context_country(candidate)
             key = name_key(mention.name)
-            people.occurrences.append(Occurrence(key, candidate.start, candidate.end, sentence))
+            occurrence = Occurrence(key, candidate.start, candidate.end, sentence)
+            if previous and bracketed_after(sentence.segment.text, previous.end, occurrence.start):
+                bracketed.append((previous.key, key))
+            people.occurrences.append(occurrence)
+            previous = occurrence
+    known = {k for k in people.mentions if k in lexicon.known_people()}
+    fold_variants(people.mentions, people.occurrences, bracketed, known)
     for sentence in all_sentences:
         taken = {(o.sentence.segment.field, o.start) for o in people.occurrences}
         for word in short_references(sentence):
