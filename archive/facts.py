@@ -56,6 +56,12 @@ class Participant:
 
 
 @dataclass
+class TopicMention:
+    slug: str
+    span: Span
+
+
+@dataclass
 class MeetingFact:
     kind: str
     span: Span
@@ -63,15 +69,10 @@ class MeetingFact:
     date: str | None = None
     date_precision: str | None = None
     date_basis: str | None = None
+    month_day: str | None = None  # "MM-DD" when nothing in the text supports a year
     place: str | None = None
     parent_index: int | None = None
-    topics: list[str] = field(default_factory=list)
-
-
-@dataclass
-class TopicMention:
-    slug: str
-    span: Span
+    topics: list[TopicMention] = field(default_factory=list)
 
 
 @dataclass

@@ -21,6 +21,7 @@ ARTICLE_CHILDREN = (
     m.ArticleCredit,
     m.PersonPosition,
     m.ArticlePerson,
+    m.PersonAlias,
     m.ArticleOrganisation,
     m.MeetingTopic,
     m.MeetingParticipant,
@@ -118,6 +119,15 @@ def _save_facts(session: Session, article: m.Article, resolved: ResolvedFacts) -
                 **_evidence(person.span),
             )
         )
+        for alias in person.alt_names:
+            session.add(
+                m.PersonAlias(
+                    person_id=person_ids[person.name],
+                    alias=alias,
+                    article_id=article.id,
+                    **_evidence(person.span),
+                )
+            )
         for post in person.posts:
             session.add(
                 m.PersonPosition(
@@ -148,7 +158,13 @@ def _save_facts(session: Session, article: m.Article, resolved: ResolvedFacts) -
     _save_meetings(session, article, resolved, person_ids, topic_ids)
 
 
-def meeting_key(kind: str, date: str | None, person_ids: list[int], article_id: int) -> str:
+def meeting_key(
+    kind: str,
+    date: str | None,
+    person_ids: list[int],
+    article_id: int,
+    month_day: str | None = None,
+) -> str:
     """Same kind, same day and same participants is the same meeting, whoever reports it.
 
     Without a full date nothing proves two reports describe one event, so the key
@@ -157,14 +173,14 @@ def meeting_key(kind: str, date: str | None, person_ids: list[int], article_id: 
     people = ",".join(str(i) for i in sorted(person_ids))
     if date and len(date) == 10:
         return f"{kind}|{date}|{people}"
-    return f"{kind}|{date or '?'}|{people}|article:{article_id}"
+    return f"{kind}|{date or month_day or '?'}|{people}|article:{article_id}"
 
 
 def _save_meetings(session, article, resolved, person_ids, topic_ids) -> None:
     meeting_ids: list[int] = []
     for fact in resolved.facts.meetings:
         ids = [person_ids[p.name] for p in fact.participants]
-        key = meeting_key(fact.kind, fact.date, ids, article.id)
+        key = meeting_key(fact.kind, fact.date, ids, article.id, fact.month_day)
         meeting = session.scalar(select(m.Meeting).where(m.Meeting.key == key))
         if meeting is None:
             meeting = m.Meeting(
@@ -172,6 +188,7 @@ def _save_meetings(session, article, resolved, person_ids, topic_ids) -> None:
                 kind=fact.kind,
                 date=fact.date,
                 date_precision=fact.date_precision,
+                month_day=fact.month_day,
                 place=fact.place,
             )
             session.add(meeting)
@@ -199,10 +216,13 @@ def _save_meetings(session, article, resolved, person_ids, topic_ids) -> None:
                     **_evidence(fact.span),
                 )
             )
-        for slug in dict.fromkeys(fact.topics):
+        for topic in {t.slug: t for t in reversed(fact.topics)}.values():
             session.add(
                 m.MeetingTopic(
-                    meeting_id=meeting.id, topic_id=topic_ids[slug], article_id=article.id
+                    meeting_id=meeting.id,
+                    topic_id=topic_ids[topic.slug],
+                    article_id=article.id,
+                    **_evidence(topic.span),
                 )
             )
         session.flush()

@@ -342,7 +342,7 @@ def find_meetings(
                 date_precision=date.precision if date else None,
                 date_basis=basis,
                 place=_place(draft.sentence),
-                topics=[t.slug for t in topics],
+                topics=list(topics),
             )
         )
     return link_to_visit(facts)
