@@ -110,6 +110,9 @@ def split_titled(text: str) -> Header:
     lines = _lines(text)
     content = _content_lines(text)
     first_index, first = content[0]
+    if stamp := date_line(first):  # a page that opens with its timestamp ("14:59, 03/09/2023")
+        rest = "\n".join(lines[first_index + 1 :])
+        return Header(rest=rest, title=None, date=stamp, date_source="date_line")
     header = Header(rest="", title=first.strip())
     split = trailing_date(first)
     if split and split[0]:

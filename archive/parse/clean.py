@@ -16,6 +16,7 @@ BLANK_LINES = re.compile(r"\n\s*\n+")
 SPACES = re.compile(r"[ \t\u00a0]+")
 SENTENCE_BREAK = re.compile(r"[.!?…]\s+")
 CAPTION_MAX_CHARS = 400
+PARAGRAPH_END = re.compile(r"[.!?…”\"]\s*\n")
 
 
 @dataclass
@@ -76,11 +77,15 @@ def find_photo_credit(text: str) -> re.Match[str] | None:
 
 
 def _caption_start(block: str, credit_start: int) -> int:
-    """A caption runs from its block's start, unless that is too long to be one."""
-    if credit_start <= CAPTION_MAX_CHARS:
-        return 0
-    sentence_ends = [m.end() for m in SENTENCE_BREAK.finditer(block, 0, credit_start - 1)]
-    return sentence_ends[-1] if sentence_ends else credit_start
+    """A caption runs from its block's start, or from after the last line before it that
+    ends a sentence (a lead paragraph glued on the line before is body; a caption wrapped
+    over two lines is one), unless that is too long to be one."""
+    ended = [m.end() for m in PARAGRAPH_END.finditer(block, 0, credit_start)]
+    line_start = ended[-1] if ended else 0
+    if credit_start - line_start <= CAPTION_MAX_CHARS:
+        return line_start
+    ends = [m.end() for m in SENTENCE_BREAK.finditer(block, line_start, credit_start - 1)]
+    return ends[-1] if ends else credit_start
 
 
 def _lift_captions(text: str, credits: list[Credit]) -> str:
