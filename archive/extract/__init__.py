@@ -6,7 +6,7 @@ every fact keeps the span of the field it was read from.
 
 from __future__ import annotations
 
-from archive.extract.dates import YearContext, find_dates, text_years
+from archive.extract.dates import YearContext, find_dates
 from archive.extract.meetings import find_meetings
 from archive.extract.organisations import find_organisations
 from archive.extract.persons import find_people
@@ -26,9 +26,8 @@ def extract_facts(article: ParsedArticle) -> ArticleFacts:
     all_sentences = [s for segment in segments(article) for s in sentences(segment)]
     body_sentences = [s for s in all_sentences if s.segment.field == "body"]
     people = find_people(all_sentences)
-    context = YearContext(
-        article.published_date, article.date_source, tuple(text_years(article.body))
-    )
+    texts = [article.title or "", article.body]
+    context = YearContext.of(article.published_date, article.date_source, texts)
     facts = ArticleFacts(
         persons=list(people.mentions.values()),
         organisations=find_organisations(all_sentences),
@@ -37,7 +36,7 @@ def extract_facts(article: ParsedArticle) -> ArticleFacts:
     facts.meetings = find_meetings(body_sentences, people, context, facts.topics)
     lead = find_dates(article.body)
     if lead:
-        date, _basis = context.complete(lead[0])
+        date = context.complete(lead[0]).date
         if date:
             facts.event_date, facts.event_date_precision = date.iso, date.precision
     return facts

@@ -1,14 +1,23 @@
 """Event dates in running text, and the year a date without one takes.
 
 Shapes: ``06/01/2012``, ``ngày 13/1``, ``Chiều 16/4``, ``sáng 5/1/2012``, ``từ ngày 4-7/1/2012``,
-``từ ngày 12 đến 16/9/2023``, ``Ngày 26-10``, ``Sáng 16-1-2026``, ``tháng 8/2020``.
-A date without a year takes it from the article's own date line, else from an explicit
-year in the text (another full date, ``tháng 8/2020``, ``Năm mới 2017``); never from the
-page's `` date YYYY-MM`` storage prefix; otherwise it has no year and is not used.
+``từ ngày 12 đến 16/9/2023``, ``Ngày 26-10``, ``Sáng 16-1-2026``, ``19/8 năm 2025``, ``ngày 5
+tháng 9 năm 2025``, and ranges across months (``Từ ngày 29.8 – 2.9``).
+
+Not event dates: a page's timestamp (``14/02/2026 12:54``, ``14:59, 03/09/2023``), which dates
+the report itself, and an anniversary span (``19/8/1945-19/8/2025``), which dates nothing.
+
+A date without a year takes it, in this order, from: a year written with it; a full date
+elsewhere in the text with the same day and month (the same event); the report's own date
+(its date line, title line or timestamp; an event in December reported in January is the
+year before). A year mentioned for something else (``chuyến thăm ... (tháng 8/2024)``, ``ký
+năm 2001``) never dates an event, nor does the `` date YYYY-MM`` storage prefix; with none
+of these the date keeps its day and month and no year. Every inferred year names its basis.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -16,6 +25,8 @@ from archive.parse.dates import PartialDate
 
 TIME_OF_DAY = r"(?:[Nn]gày|[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Hh]ôm|[Đđ]êm|[Rr]ạng sáng)"
 YEAR = r"(?P<year>(?:19|20)\d{2})"
+YEAR_AFTER = rf"(?:[/-]{YEAR}|\s+năm\s+{YEAR})?"
+CLOCK = r"\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?"
 DATE_PATTERNS = (
     # từ ngày 12 đến 16/9/2023, từ ngày 4-7/1/2012: the first day counts
     re.compile(
@@ -23,15 +34,30 @@ DATE_PATTERNS = (
         rf"(?:[/-]{YEAR})?(?!\d)"
     ),
     re.compile(rf"(?<![\d/])(?P<day>\d{{1,2}})[/.-](?P<month>\d{{1,2}})[/.-]{YEAR}(?!\d)"),
-    re.compile(rf"{TIME_OF_DAY}(?: ngày)? (?P<day>\d{{1,2}})[/-](?P<month>\d{{1,2}})(?![\d/-])"),
+    re.compile(
+        rf"{TIME_OF_DAY}(?: ngày)? (?P<day>\d{{1,2}})[/.-](?P<month>\d{{1,2}})"
+        rf"(?:\s+năm\s+{YEAR})?(?![\d/-])"
+    ),
     # ngày 13 tháng 1 năm 2017, ngày 5 tháng 9
     re.compile(rf"[Nn]gày (?P<day>\d{{1,2}}) tháng (?P<month>\d{{1,2}})(?: năm {YEAR})?(?!\d)"),
     # (13/1): a bracketed date after "hôm nay", "tối qua"...
     re.compile(r"\((?P<day>\d{1,2})/(?P<month>\d{1,2})\)"),
 )
-MONTH_YEAR = re.compile(rf"tháng (?P<month>\d{{1,2}})[/-]{YEAR}(?!\d)")
-NEW_YEAR = re.compile(rf"[Nn]ăm mới {YEAR}")
-DATED_SOURCES = ("date_line", "title_line")
+MONTH_RANGE = re.compile(
+    r"(?:[Tt]ừ )?(?:[Nn]gày )?(?P<day>\d{1,2})[./](?P<month>\d{1,2})\s*(?:[-–—]|đến)\s*"
+    r"(?:ngày )?(?P<day2>\d{1,2})[./](?P<month2>\d{1,2})(?![\d./])"
+)
+FULL_DATE = r"\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}"
+# A time of year the text says its events fall in ("đúng vào dịp đầu Năm mới 2017"), and
+# the months it covers; a year in the date's own sentence ("ngày 19/8, ... năm 2025").
+TIME_FRAMES = (
+    (re.compile(rf"(?:[Nn]ăm mới|[Đđ]ầu năm|[Tt]ết(?: Nguyên đán)?|[Xx]uân) {YEAR}"), (1, 3)),
+    (re.compile(rf"[Gg]iữa năm {YEAR}"), (5, 8)),
+    (re.compile(rf"[Cc]uối năm {YEAR}"), (10, 12)),
+)
+SENTENCE_YEAR = re.compile(rf"(?<![(\d/-])\bnăm {YEAR}(?![\d)])")
+TIMESTAMP = re.compile(rf"(?:{CLOCK},?\s*)(?P<a>{FULL_DATE})|(?P<b>{FULL_DATE})(?=,?\s*{CLOCK})")
+ANNIVERSARY = re.compile(rf"(?P<a>{FULL_DATE})\s*[-–—]\s*(?P<b>{FULL_DATE})")
 
 
 @dataclass(frozen=True)
@@ -41,60 +67,138 @@ class DateMention:
     day: int
     month: int
     year: int | None
+    last_month: int | None = None  # a range into another month: the day is not known
+
+    @property
+    def month_day(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A date as far as the text supports it, and how its year was found."""
+
+    date: PartialDate | None
+    basis: str | None
+    month_day: str | None = None
+
+
+def _not_event_dates(text: str) -> list[tuple[int, int]]:
+    """Spans of timestamps and anniversary spans: no event is dated by them."""
+    spans = []
+    for pattern in (TIMESTAMP, ANNIVERSARY):
+        for m in pattern.finditer(text):
+            spans += [m.span(g) for g in ("a", "b") if m.group(g)]
+    return spans
 
 
 def find_dates(text: str) -> list[DateMention]:
-    """Day-and-month dates in ``text``, in order, without overlaps."""
+    """Day-and-month dates in ``text``, in order, without overlaps; timestamps and
+    anniversary spans left out."""
+    taken = _not_event_dates(text)
     found: list[DateMention] = []
+    for m in MONTH_RANGE.finditer(text):
+        day, month, month2 = int(m["day"]), int(m["month"]), int(m["month2"])
+        if month2 != month and PartialDate.from_parts(2000, month, day):
+            found.append(DateMention(m.start(), m.end(), day, month, None, last_month=month2))
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < d.end and d.start < m.end() for d in found):
+            if any(m.start() < e and s < m.end() for s, e in taken) or any(
+                m.start() < d.end and d.start < m.end() for d in found
+            ):
                 continue
             year = m.groupdict().get("year")
             mention = DateMention(
-                m.start(),
-                m.end(),
-                int(m.group("day")),
-                int(m.group("month")),
-                int(year) if year else None,
+                m.start(), m.end(), int(m["day"]), int(m["month"]), int(year) if year else None
             )
             if PartialDate.from_parts(mention.year or 2000, mention.month, mention.day):
                 found.append(mention)
     return sorted(found, key=lambda d: d.start)
 
 
-def text_years(text: str) -> list[tuple[int, int]]:
-    """(offset, year) of explicit years that date the text's events."""
-    years = [(d.start, d.year) for d in find_dates(text) if d.year]
-    years += [(m.start(), int(m.group("year"))) for m in MONTH_YEAR.finditer(text)]
-    years += [(m.start(), int(m.group("year"))) for m in NEW_YEAR.finditer(text)]
-    return sorted(years)
+def report_date(text: str) -> PartialDate | None:
+    """The report's own date from a timestamp in its text (``14/02/2026 12:54``)."""
+    for m in TIMESTAMP.finditer(text):
+        day, month, year = re.split(r"[/.-]", m.group("a") or m.group("b"))
+        if date := PartialDate.from_parts(int(year), int(month), int(day)):
+            return date
+    return None
+
+
+REPORT_SOURCES = ("date_line", "title_line")
 
 
 @dataclass(frozen=True)
 class YearContext:
-    """What a date without a year can take its year from."""
+    """What a date without a year can take its year from: the report's own date (never the
+    storage prefix) and the full dates the text gives, by day and month."""
 
-    article_date: str | None
-    article_date_source: str | None
-    years: tuple[tuple[int, int], ...]
+    report: PartialDate | None
+    full_dates: dict[tuple[int, int], int]
+    frames: tuple[tuple[int, int, int], ...] = ()  # (year, first month, last month)
 
-    def complete(self, mention: DateMention) -> tuple[PartialDate | None, str | None]:
-        """The full date of ``mention`` and how its year was found."""
+    @classmethod
+    def of(cls, date: str | None, source: str | None, texts: list[str]) -> YearContext:
+        report = PartialDate.from_iso(date) if date and source in REPORT_SOURCES else None
+        if report is None or report.precision != "day":
+            report = next(filter(None, (report_date(t) for t in texts)), report)
+        full = {}
+        for text in texts:
+            for d in find_dates(text):
+                if d.year:
+                    full.setdefault((d.month, d.day), d.year)
+        frames = tuple(
+            (int(m["year"]), *months)
+            for text in texts
+            for pattern, months in TIME_FRAMES
+            for m in pattern.finditer(text)
+        )
+        return cls(report, full, frames)
+
+    def complete(self, mention: DateMention, sentence: str = "") -> Dated:
+        """The date of ``mention`` as far as the text supports it, with the basis of its
+        year; ``sentence`` is the sentence the date is read in."""
         if mention.year:
-            return PartialDate.from_parts(mention.year, mention.month, mention.day), "explicit"
-        year = self._article_year(mention.month)
-        if year:
-            return PartialDate.from_parts(year, mention.month, mention.day), "article_date"
-        if self.years:
-            before = [y for offset, y in self.years if offset <= mention.start]
-            year = before[-1] if before else self.years[0][1]
-            return PartialDate.from_parts(year, mention.month, mention.day), "text_year"
-        return None, None
+            return Dated(self._dated(mention, mention.year), "explicit")
+        if year := self.full_dates.get((mention.month, mention.day)):
+            return Dated(self._dated(mention, year), "same_date_elsewhere")
+        if len(years := {int(m["year"]) for m in SENTENCE_YEAR.finditer(sentence)}) == 1:
+            return Dated(self._dated(mention, years.pop()), "same_sentence")
+        if year := self._report_year(mention.month):
+            return Dated(self._dated(mention, year), "report_date")
+        if year := self._frame_year(mention.month):
+            return Dated(self._dated(mention, year), "time_frame")
+        return Dated(None, None, None if mention.last_month else mention.month_day)
 
-    def _article_year(self, month: int) -> int | None:
-        if not self.article_date or self.article_date_source not in DATED_SOURCES:
+    def _frame_year(self, month: int) -> int | None:
+        years = {year for year, first, last in self.frames if first <= month <= last}
+        return years.pop() if len(years) == 1 else None
+
+    @staticmethod
+    def _dated(mention: DateMention, year: int) -> PartialDate | None:
+        if mention.last_month:  # "29.8 – 2.9": only the year is certain
+            return PartialDate.from_parts(year)
+        return PartialDate.from_parts(year, mention.month, mention.day)
+
+    def _report_year(self, month: int) -> int | None:
+        if self.report is None or self.report.precision == "year":
             return None
-        year, published_month = int(self.article_date[:4]), int(self.article_date[5:7] or 0)
+        year, reported_in = int(self.report.iso[:4]), int(self.report.iso[5:7])
         # An event in December reported in January happened the year before.
-        return year - 1 if published_month and month > published_month + 1 else year
+        return year - 1 if month > reported_in + 1 else year
+
+
+class ArticleDates:
+    """The dates of one text field, found once, looked up by position."""
+
+    def __init__(self, text: str) -> None:
+        self.mentions = find_dates(text)
+        self._starts = [d.start for d in self.mentions]
+
+    def between(self, start: int, end: int) -> list[DateMention]:
+        low, high = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
+        return self.mentions[low:high]
+
+    def last_before(self, position: int) -> DateMention | None:
+        index = bisect.bisect_left(self._starts, position)
+        return self.mentions[index - 1] if index else None

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from archive.extract import lexicon
-from archive.extract.dates import YearContext, find_dates
+from archive.extract.dates import ArticleDates, Dated, YearContext
 from archive.extract.persons import ArticlePeople, Occurrence
 from archive.extract.text import Sentence, places
 from archive.extract.verbs import Verb, find_verbs, framing_regions, inside, reported_kind
@@ -99,15 +99,23 @@ class Draft:
     sentence: Sentence
     keys: dict[str, int]
     roles: dict[str, str] = field(default_factory=dict)
+    reports: list[Sentence] = field(default_factory=list)  # every sentence about it
 
     @classmethod
     def of(cls, verb: Verb, sentence: Sentence, keys: dict[str, int], heads: dict) -> Draft:
         """A draft whose roles come from where each person stands against the verb."""
         roles = {key: _role(position, verb, key, heads) for key, position in keys.items()}
-        return cls(verb, sentence, dict(keys), roles)
+        return cls(verb, sentence, dict(keys), roles, [sentence])
 
-    def absorb(self, keys: dict[str, int], roles: dict[str, str]) -> None:
-        """Take in people another report of the same encounter names."""
+    def copy(self) -> Draft:
+        return Draft(self.verb, self.sentence, dict(self.keys), dict(self.roles), [*self.reports])
+
+    def absorb(self, other: Draft) -> None:
+        """Take in the people and sentences of another report of the same encounter."""
+        self.absorb_people(other.keys, other.roles)
+        self.reports += [s for s in other.reports if s not in self.reports]
+
+    def absorb_people(self, keys: dict[str, int], roles: dict[str, str]) -> None:
         for key, position in keys.items():
             if key not in self.keys:
                 self.keys[key] = position
@@ -208,7 +216,7 @@ def sentence_drafts(body: list[Sentence], people: ArticlePeople, heads) -> list[
             continue
         attendees = _side_statement_people(sentence, people) if previous else {}
         if attendees:
-            previous.absorb(attendees, {})
+            previous.absorb_people(attendees, {})
         previous = previous if attendees else None
     return found
 
@@ -233,7 +241,7 @@ def drafts(body: list[Sentence], people: ArticlePeople) -> list[Draft]:
     for draft in partial:
         target = next((f for f in full if f.verb.kind == draft.verb.kind), None)
         if target is not None:
-            target.absorb(draft.keys, draft.roles)
+            target.absorb(draft)
     if full:
         return full
     gathered = fold(partial)
@@ -267,9 +275,9 @@ def fold(found: list[Draft]) -> list[Draft]:
     for draft in found:
         target = next((k for k in kept if _same_encounter(draft, k)), None)
         if target is None:
-            kept.append(Draft(draft.verb, draft.sentence, dict(draft.keys), dict(draft.roles)))
+            kept.append(draft.copy())
         else:
-            target.absorb(draft.keys, draft.roles)
+            target.absorb(draft)
     return kept
 
 
@@ -280,24 +288,20 @@ def _role(position: int, verb: Verb, key: str, heads: dict) -> str:
     return "head_of_delegation" if key in heads.values() else "participant"
 
 
-def _date(draft: Draft, context: YearContext, previous: MeetingFact | None):
-    sentence = draft.sentence
-    mentions = [
-        d for d in find_dates(sentence.segment.text) if sentence.start <= d.start < sentence.end
-    ]
-    if mentions:
-        return context.complete(mentions[0])
-    if previous is not None and previous.date:
-        return _previous_date(previous), "same_day_as_previous"
-    earlier = [d for d in find_dates(sentence.segment.text) if d.start < sentence.start]
-    if earlier:  # the date the article's narrative is at ("Ngày 31/5/2023, ...")
-        date, _basis = context.complete(earlier[-1])
-        return (date, "narrative_date") if date else (None, None)
-    return None, None
-
-
-def _previous_date(previous: MeetingFact) -> PartialDate | None:
-    return PartialDate.from_iso(previous.date)
+def _date(draft: Draft, dates: ArticleDates, context: YearContext, previous) -> Dated:
+    """The encounter's date: the first date a report of it gives; else the day of the
+    meeting reported just before; else the date the article's narrative is at."""
+    for sentence in draft.reports:
+        if mentions := dates.between(sentence.start, sentence.end):
+            return context.complete(mentions[0], sentence.text)
+    if previous is not None and (previous.date or previous.month_day):
+        same_day = PartialDate.from_iso(previous.date) if previous.date else None
+        return Dated(same_day, "same_day_as_previous", previous.month_day)
+    if earlier := dates.last_before(draft.sentence.start):
+        dated = context.complete(earlier)
+        basis = f"narrative_date, year: {dated.basis}" if dated.basis else "narrative_date"
+        return Dated(dated.date, basis, dated.month_day)
+    return Dated(None, None)
 
 
 def _place(sentence: Sentence) -> str | None:
@@ -320,10 +324,11 @@ def find_meetings(
 ) -> list[MeetingFact]:
     """The meetings an article reports, dated, placed, with participants and their roles."""
     facts: list[MeetingFact] = []
+    dates = ArticleDates(body[0].segment.text if body else "")
     for draft in drafts(body, people):
         if draft.verb.kind == "visit" and len({people.mentions[k].country for k in draft.keys}) < 2:
             continue  # accompanying one's own leader is no encounter between two sides
-        date, basis = _date(draft, context, facts[-1] if facts else None)
+        dated = _date(draft, dates, context, facts[-1] if facts else None)
         span = draft.sentence.span(draft.verb.start, draft.verb.end)
         participants = [
             Participant(
@@ -338,9 +343,10 @@ def find_meetings(
                 kind=draft.verb.kind,
                 span=span,
                 participants=participants,
-                date=date.iso if date else None,
-                date_precision=date.precision if date else None,
-                date_basis=basis,
+                date=dated.date.iso if dated.date else None,
+                date_precision=dated.date.precision if dated.date else None,
+                date_basis=dated.basis,
+                month_day=None if dated.date else dated.month_day,
                 place=_place(draft.sentence),
                 topics=list(topics),
             )

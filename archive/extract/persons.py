@@ -125,7 +125,7 @@ def _directly_framed(sentence: Sentence, run: list[Word], country: str | None) -
 
 
 def _without_repeated_surname(run: list[Word]) -> list[Word]:
-    """"Patrushev Nikolai Patrushev": a family name written before the full name goes."""
+    """ "Patrushev Nikolai Patrushev": a family name written before the full name goes."""
     if len(run) >= 3 and run[0].text == run[-1].text:
         return run[1:]
     return run
