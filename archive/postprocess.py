@@ -23,6 +23,7 @@ FTS_TABLES: dict[str, tuple[str, ...]] = {
     "articles": ("title", "body", "captions"),
     "search_facts": ("subject", "detail", "evidence"),
     "search_articles_folded": ("title", "body"),
+    "search_facts_folded": ("subject", "detail", "evidence"),
 }
 
 
@@ -46,10 +47,12 @@ def build_meeting_kinds(db: sqlite_utils.Database) -> None:
 
 
 def build_places(db: sqlite_utils.Database) -> None:
-    """``search_places``: known places with their country and coordinates (for maps)."""
+    """``search_places``: known places with their English name, country and coordinates."""
+    english = load("english_names")["places"]
     rows = [
         {
             "name": name,
+            "name_en": english.get(name),
             "country": record["country"],
             "latitude": record.get("lat"),
             "longitude": record.get("lon"),
@@ -57,6 +60,26 @@ def build_places(db: sqlite_utils.Database) -> None:
         for name, record in load("places")["places"].items()
     ]
     _replace_table(db, "search_places", rows, "name")
+
+
+def build_countries(db: sqlite_utils.Database) -> None:
+    """``search_countries``: every way to name a country (code, Vietnamese or English name,
+    lower-cased) → its code and names, so who-met-whom takes ``CN``, ``China`` or ``Trung
+    Quốc``."""
+    names = load("english_names")["countries"]
+    forms = {code.lower(): code for code in names}
+    forms |= {record["en"].lower(): code for code, record in names.items()}
+    forms |= {form.lower(): code for form, code in load("places")["countries"].items()}
+    rows = [
+        {
+            "form": form,
+            "code": code,
+            "name_en": names.get(code, {}).get("en"),
+            "name_vi": names.get(code, {}).get("vi"),
+        }
+        for form, code in sorted(forms.items())
+    ]
+    _replace_table(db, "search_countries", rows, "form")
 
 
 def build_folded_articles(db: sqlite_utils.Database) -> None:
@@ -78,6 +101,22 @@ def build_facts(db: sqlite_utils.Database) -> None:
     _replace_table(db, "search_facts", rows, "id", columns)
 
 
+def build_folded_facts(db: sqlite_utils.Database) -> None:
+    """``search_facts_folded``: the facts' text without diacritics (same ids as
+    ``search_facts``), so evidence typed without diacritics is found too."""
+    columns = ("subject", "detail", "evidence")
+    facts = "SELECT id, subject, detail, evidence FROM search_facts ORDER BY id"
+    rows = [
+        {"id": row["id"], **{c: fold(row[c] or "") for c in columns}}
+        for row in (db.query(facts) if db["search_facts"].exists() else [])
+    ]
+    table = db["search_facts_folded"]
+    if table.exists():
+        table.drop()
+    table.create({"id": int, **dict.fromkeys(columns, str)}, pk="id")
+    table.insert_all(rows)
+
+
 def ensure_db_shape(path: str | Path) -> None:
     """Create or refresh derived tables, full-text indexes and views, then ANALYZE."""
     db = sqlite_utils.Database(path)
@@ -85,10 +124,12 @@ def ensure_db_shape(path: str | Path) -> None:
         db.execute(f"DROP VIEW IF EXISTS [{view}]")
     build_meeting_kinds(db)
     build_places(db)
+    build_countries(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     build_folded_articles(db)
     build_facts(db)
+    build_folded_facts(db)
     for table, columns in FTS_TABLES.items():
         triggers = table == "articles"
         db[table].enable_fts(columns, tokenize=FTS_TOKENIZE, create_triggers=triggers, replace=True)

@@ -38,6 +38,32 @@ PERSON_POSTS = _json_list(f"SELECT pos.title AS v {POSTS} WHERE pp.person_id = p
 PERSON_POSTS_EN = _json_list(
     f"SELECT pos.title_en AS v {POSTS} WHERE pp.person_id = p.id AND pos.title_en IS NOT NULL"
 )
+NOT_STATED = "year not stated"
+
+
+def _year(date: str) -> str:
+    """The year of an ISO date prefix, or 'year not stated' (so facets and charts count it)."""
+    return f"COALESCE(substr({date}, 1, 4), '{NOT_STATED}')"
+
+
+def _when(meeting: str) -> str:
+    """A meeting's date as the text gives it: the ISO date, ``13/1, year not stated`` when
+    only day and month are known (``month_day``), else ``date not stated``."""
+    day = f"CAST(substr({meeting}.month_day, 4, 2) AS INTEGER)"
+    month = f"CAST(substr({meeting}.month_day, 1, 2) AS INTEGER)"
+    return (
+        f"COALESCE({meeting}.date, {day} || '/' || {month} || ', {NOT_STATED}', 'date not stated')"
+    )
+
+
+def _reported(meeting: str) -> str:
+    """The earliest date of the articles reporting a meeting."""
+    return (
+        "(SELECT min(ar.published_date) FROM meeting_sources ms "
+        f"JOIN articles ar ON ar.id = ms.article_id WHERE ms.meeting_id = {meeting}.id)"
+    )
+
+
 PERSON_ORGANISATIONS = _json_list(
     f"SELECT o.name AS v {POSTS} JOIN organisations o ON o.id = pos.organisation_id "
     "WHERE pp.person_id = p.id"
@@ -72,8 +98,8 @@ VIEWS: dict[str, str] = {
         FROM article_topics at JOIN topics t ON t.id = at.topic_id
     """,
     "meetings_browse": f"""
-        SELECT m.id AS meeting_id, m.kind, k.name_en AS kind_en, m.date,
-               substr(m.date, 1, 4) AS year, m.place,
+        SELECT m.id AS meeting_id, m.kind, k.name_en AS kind_en, {_when("m")} AS "when",
+               {_reported("m")} AS reported, m.date, {_year("m.date")} AS year, m.place,
                {MEETING_PARTICIPANTS} AS participants,
                {MEETING_SIDES} AS sides,
                {MEETING_TOPICS} AS topics,
@@ -84,7 +110,7 @@ VIEWS: dict[str, str] = {
     """,
     "articles_browse": f"""
         SELECT a.id AS article_id, a.title, a.outlet, a.published_date,
-               substr(a.published_date, 1, 4) AS year, a.url,
+               {_year("a.published_date")} AS year, a.url,
                {ARTICLE_PERSONS} AS persons,
                {ARTICLE_ORGANISATIONS} AS organisations,
                {ARTICLE_TOPICS} AS topics,
@@ -101,9 +127,9 @@ VIEWS: dict[str, str] = {
                 WHERE mp.person_id = p.id) AS meetings
         FROM persons p
     """,
-    "participations": """
-        SELECT mp.meeting_id, m.kind, k.name_en AS kind_en, m.date,
-               substr(m.date, 1, 4) AS year, m.place, p.name AS person, p.name_en AS person_en,
+    "participations": f"""
+        SELECT mp.meeting_id, m.kind, k.name_en AS kind_en, {_when("m")} AS "when", m.date,
+               {_year("m.date")} AS year, m.place, p.name AS person, p.name_en AS person_en,
                p.country, mp.side, mp.role
         FROM meeting_participants mp
         JOIN meetings m ON m.id = mp.meeting_id
@@ -112,21 +138,22 @@ VIEWS: dict[str, str] = {
         GROUP BY mp.meeting_id, mp.person_id
     """,
     "who_met_whom": """
-        SELECT a.meeting_id, a.kind, a.kind_en, a.date, a.year, a.place,
+        SELECT a.meeting_id, a.kind, a.kind_en, a."when", a.date, a.year, a.place,
                a.person AS person_a, a.side AS side_a, b.person AS person_b, b.side AS side_b
         FROM participations a JOIN participations b
           ON a.meeting_id = b.meeting_id AND a.person < b.person
         WHERE a.side IS NULL OR b.side IS NULL OR a.side != b.side
     """,
-    "topics_by_year": """
-        SELECT t.slug, t.name_en, t.name_vi, substr(a.published_date, 1, 4) AS year,
+    "topics_by_year": f"""
+        SELECT t.slug, t.name_en, t.name_vi, {_year("a.published_date")} AS year,
                count(DISTINCT at.article_id) AS articles
         FROM article_topics at JOIN topics t ON t.id = at.topic_id
         JOIN articles a ON a.id = at.article_id
         GROUP BY t.id, year
     """,
     "meeting_places": f"""
-        SELECT m.id AS meeting_id, m.kind, m.date, m.place, sp.country, sp.latitude,
+        SELECT m.id AS meeting_id, m.kind, {_when("m")} AS "when", m.date, m.place,
+               sp.name_en AS place_en, sp.country, sp.latitude,
                sp.longitude, {MEETING_PARTICIPANTS} AS participants
         FROM meetings m JOIN search_places sp ON sp.name = m.place
         WHERE sp.latitude IS NOT NULL

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -57,12 +58,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(built_db):
-    """`archive serve` on a free 127.0.0.1 port, for the module's tests."""
+@contextmanager
+def serving(db: Path):
+    """`archive serve --db db` on a free 127.0.0.1 port: yields the base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "archive.cli", "serve", "--db", str(built_db), "--port", str(port)],
+        [sys.executable, "-m", "archive.cli", "serve", "--db", str(db), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -76,32 +77,51 @@ def server(built_db):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(process.stderr.read().decode()) from None
             time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
-# --- PostgreSQL tests (issue 6) ---
-# Tests marked `postgres` use the server named by ARCHIVE_TEST_POSTGRES_URL. Without it, on a
-# workstation they are deselected (and the summary says so); in CI (CI set) they are kept and
-# fail, so a missing server can never pass unnoticed.
+@pytest.fixture(scope="module")
+def server(built_db):
+    """`archive serve` on a free 127.0.0.1 port, for the module's tests."""
+    with serving(built_db) as base:
+        yield base
+
+
+# --- Tests that need a service the machine may lack (issues 6 and 10) ---
+# Tests marked `postgres` use the server named by ARCHIVE_TEST_POSTGRES_URL; tests marked
+# `browser` drive Chromium (ARCHIVE_CHROMIUM, default Debian's /usr/bin/chromium). Without
+# them, on a workstation those tests are deselected (and the summary says how many); in CI
+# (CI set) they are kept and fail, so a missing service can never pass unnoticed.
 POSTGRES_ENV = "ARCHIVE_TEST_POSTGRES_URL"
+CHROMIUM = os.environ.get("ARCHIVE_CHROMIUM", "/usr/bin/chromium")
+
+
+def _missing_services() -> dict[str, str]:
+    """marker → why its tests cannot run here."""
+    missing = {}
+    if not os.environ.get(POSTGRES_ENV):
+        missing["postgres"] = f"PostgreSQL tests deselected: set {POSTGRES_ENV} to run them"
+    if not Path(CHROMIUM).exists():
+        missing["browser"] = f"browser tests deselected: {CHROMIUM} missing (install chromium)"
+    return missing
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    if os.environ.get(POSTGRES_ENV) or os.environ.get("CI"):
+    if os.environ.get("CI"):
         return
-    deselected = [item for item in items if item.get_closest_marker("postgres")]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
-        config._archive_postgres_deselected = len(deselected)
+    config._archive_deselected = {}
+    for marker, reason in _missing_services().items():
+        deselected = [item for item in items if item.get_closest_marker(marker)]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if not item.get_closest_marker(marker)]
+            config._archive_deselected[reason] = len(deselected)
 
 
 def pytest_terminal_summary(terminalreporter, config) -> None:
-    count = getattr(config, "_archive_postgres_deselected", 0)
-    if count:
-        terminalreporter.write_line(
-            f"{count} PostgreSQL tests deselected: set {POSTGRES_ENV} to run them "
-            "(CI sets it and runs them)"
-        )
+    for reason, count in getattr(config, "_archive_deselected", {}).items():
+        terminalreporter.write_line(f"{count} {reason} (CI runs them)")

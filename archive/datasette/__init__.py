@@ -9,6 +9,9 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+# The database name the metadata, links and dashboard use.
+DATABASE_FILE = "archive.db"
+
 SETTINGS = {
     "sql_time_limit_ms": 2000,
     # Datasette's default, kept: measured, the slowest configured facet takes < 5 ms on the
@@ -63,12 +66,23 @@ def serve_command(db: Path, host: str, port: int, inspect_file: Path | None = No
     return command
 
 
+def named_archive(db: Path, folder: Path) -> Path:
+    """A link named ``archive.db`` in ``folder`` to ``db``: Datasette names a database after
+    its file, and the site's links, canned queries and dashboard use ``/archive``, so the
+    archive is served as ``archive`` whatever its file is called."""
+    link = folder / DATABASE_FILE
+    link.symlink_to(db.resolve())
+    return link
+
+
 def run_server(db: Path, host: str, port: int) -> int:
-    """Serve ``db`` until Datasette exits; SIGTERM/SIGHUP to this process stop Datasette too
-    (a bare ``subprocess.call`` would leave it running when the caller is terminated)."""
+    """Serve ``db`` (as ``archive``) until Datasette exits; SIGTERM/SIGHUP to this process
+    stop Datasette too (a bare ``subprocess.call`` would leave it running when the caller is
+    terminated)."""
     with tempfile.TemporaryDirectory() as tmp:
-        inspect_file = write_inspect_file(db, Path(tmp) / "inspect-data.json")
-        child = subprocess.Popen(serve_command(db, host, port, inspect_file))
+        served = named_archive(db, Path(tmp))
+        inspect_file = write_inspect_file(served, Path(tmp) / "inspect-data.json")
+        child = subprocess.Popen(serve_command(served, host, port, inspect_file))
         stops = (signal.SIGTERM, signal.SIGHUP)
         previous = {s: signal.signal(s, lambda *_: child.terminate()) for s in stops}
         try:

@@ -1,23 +1,27 @@
 """Datasette plugin registered by this package (entry point ``datasette``: ``archive``).
 
-- SQL functions ``vi_normalise(text)`` and ``vi_fold(text)``: the archive's normalisation,
-  for canned queries (``... MATCH vi_normalise(:q)``).
+- SQL functions ``vi_normalise``, ``vi_fold``, ``vi_match``, ``vi_fold_match``, bounded in
+  input size so they never outlast the SQL time limit (``functions.py``).
 - Every request parameter but ``sql`` (full-text ``_search``, column filters, canned-query
   parameters) is rewritten to the stored form before Datasette sees it, so ``hoà`` finds
   ``hòa`` and ``Uỷ ban`` finds ``Ủy ban``.
-- A person's page lists their posts and meetings (``templates/row-archive-persons.html``).
+- Cells link people, organisations, topics, meetings and articles to their pages; lists
+  read as lists; English labels sit beside codes and places (``cells.py``).
+- Pages for an article, a meeting, a person, an organisation and a topic (``pages.py`` and
+  ``templates/row-archive-<table>.html``); one search box at ``/-/search`` (``search.py``).
 """
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 from urllib.parse import parse_qsl, urlencode
 
 import datasette.handle_exception
-from datasette import hookimpl
+from datasette import Response, hookimpl
 
-from archive.vietnamese import fold, normalise
+from archive.datasette import cells, functions, labels, pages, search
+from archive.datasette.functions import MAX_TEXT
+from archive.vietnamese import normalise
 
 # Datasette 0.65.5 prints every handled error (a refused write, invalid SQL) with
 # rich.print_exception(), which raises "Value for 'trace' required" outside an except
@@ -26,38 +30,30 @@ datasette.handle_exception.rich = None
 
 # Arbitrary SQL is the user's own text: it is left as typed (vi_normalise() is there).
 VERBATIM_PARAMETERS = frozenset({"sql"})
-
-PERSON_SQL = {
-    name: resources.files("archive.datasette").joinpath(f"sql/person_{name}.sql").read_text("utf-8")
-    for name in ("posts", "meetings")
-}
+ARCHIVE = "archive"
+STYLESHEET = resources.files("archive.datasette").joinpath("static/archive.css").read_bytes()
 
 
 def normalise_query_string(query_string: bytes) -> bytes:
-    """The same query string with every parameter value in stored (normalised) form."""
+    """The same query string with every parameter value in stored (normalised) form
+    (values over the functions' size limit are left as sent: they match nothing anyway)."""
     pairs = parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True)
-    fixed = [(k, v if k in VERBATIM_PARAMETERS else normalise(v)) for k, v in pairs]
+    fixed = [
+        (k, v if k in VERBATIM_PARAMETERS or len(v) > MAX_TEXT else normalise(v)) for k, v in pairs
+    ]
     return query_string if fixed == pairs else urlencode(fixed).encode("utf-8")
 
 
-def fts_terms(text: str | None) -> str | None:
-    """Typed text as an FTS5 query of quoted words: quotes and brackets a user types are
-    words to find, never query syntax ("Tô Lâm's (2012)" → '"Tô" "Lâm" "s" "2012"')."""
-    if text is None:
-        return None
-    return " ".join(f'"{word}"' for word in re.findall(r"\w+", text)) or '""'
+def archive_database(datasette) -> str:
+    """The archive's database name (``archive`` as ``archive serve`` names it, else the
+    first database served)."""
+    names = list(datasette.databases)
+    return ARCHIVE if ARCHIVE in names else next((n for n in names if n != "_internal"), ARCHIVE)
 
 
 @hookimpl
 def prepare_connection(conn) -> None:
-    conn.create_function("vi_normalise", 1, lambda t: normalise(t) if t else t, deterministic=True)
-    conn.create_function("vi_fold", 1, lambda t: fold(t) if t else t, deterministic=True)
-    conn.create_function(
-        "vi_match", 1, lambda t: fts_terms(normalise(t) if t else t), deterministic=True
-    )
-    conn.create_function(
-        "vi_fold_match", 1, lambda t: fts_terms(fold(t) if t else t), deterministic=True
-    )
+    functions.register(conn)
 
 
 @hookimpl
@@ -74,18 +70,61 @@ def asgi_wrapper(datasette):
 
 
 @hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    return cells.render_cell(row, value, column, table, database, datasette)
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path("-/archive.css")]
+
+
+@hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
-    """On a person's page: their posts and meetings, each with its evidence sentence."""
-    if view_name != "row" or table != "persons" or request is None:
+    """Row pages: what the page shows (``pages.PAGES``); every page: helpers that link a
+    facet value to its page and label a code in English."""
+    if database is None or request is None:
         return {}
 
-    async def person_facts() -> dict:
-        db = datasette.get_database(database)
-        person_id = request.url_vars.get("pks", "")
-        facts = {}
-        for name, sql in PERSON_SQL.items():
-            result = await db.execute(sql, {"id": person_id})
-            facts[f"person_{name}"] = [dict(row) for row in result.rows]
-        return facts
+    async def variables() -> dict:
+        known = await labels.names(datasette, database)
+        renderer = cells.CellRenderer(datasette, database, known)
+        found: dict = {
+            "entity_link": lambda column, value: renderer.entity(
+                cells.ENTITY_COLUMNS[column], value
+            ),
+            "facet_label": cells.facet_label,
+            "facet_page": renderer.page_link,
+            "country_label": labels.country_label,
+            "place_label": labels.place_label,
+            "search_url": datasette.urls.path("-/search"),
+        }
+        if view_name == "row" and table in pages.PAGES:
+            row_id = request.url_vars.get("pks", "")
+            db = datasette.get_database(database)
+            found |= await pages.PAGES[table](db, row_id, request)
+        return found
 
-    return person_facts
+    return variables
+
+
+async def search_page(request, datasette):
+    database = archive_database(datasette)
+    query = request.args.get("q") or ""
+    found = await search.search(datasette.get_database(database), query) if query else {}
+    return Response.html(
+        await datasette.render_template(
+            "archive-search.html",
+            {"q": query, "database": database, **found},
+            request=request,
+        )
+    )
+
+
+async def stylesheet():
+    return Response(STYLESHEET, content_type="text/css; charset=utf-8")
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/search$", search_page), (r"^/-/archive\.css$", stylesheet)]

@@ -1,15 +1,13 @@
 -- The meetings one person took part in, by date, with whom, on which subjects.
-SELECT m.id AS meeting_id, m.date, m.kind, COALESCE(k.name_en, m.kind) AS kind_en, m.place,
-       (SELECT group_concat(name, ', ') FROM (
-            SELECT DISTINCT p.name FROM meeting_participants o
-            JOIN persons p ON p.id = o.person_id
-            WHERE o.meeting_id = m.id AND o.person_id != :id ORDER BY p.name)) AS with_whom,
-       (SELECT group_concat(name_en, ', ') FROM (
-            SELECT DISTINCT t.name_en FROM meeting_topics mt JOIN topics t ON t.id = mt.topic_id
-            WHERE mt.meeting_id = m.id ORDER BY t.name_en)) AS topics,
-       (SELECT ms.evidence FROM meeting_sources ms WHERE ms.meeting_id = m.id
-        ORDER BY ms.article_id LIMIT 1) AS evidence
+SELECT m.id AS meeting_id, mb."when", m.kind, COALESCE(k.name_en, m.kind) AS kind_en, m.place,
+       json_remove(mb.participants, '$[' || (SELECT key FROM json_each(mb.participants)
+            WHERE value = (SELECT name FROM persons WHERE id = :id)) || ']') AS with_whom,
+       mb.topics,
+       ms.article_id, ms.evidence_start, ms.evidence_end, ms.evidence
 FROM meetings m
+JOIN meetings_browse mb ON mb.meeting_id = m.id
 LEFT JOIN search_meeting_kinds k ON k.kind = m.kind
+LEFT JOIN meeting_sources ms ON ms.id = (SELECT id FROM meeting_sources
+    WHERE meeting_id = m.id ORDER BY article_id LIMIT 1)
 WHERE m.id IN (SELECT meeting_id FROM meeting_participants WHERE person_id = :id)
 ORDER BY m.date IS NULL, m.date, m.id
