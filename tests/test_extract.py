@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from archive.extract import extract_facts
-from archive.extract.dates import YearContext, find_dates
+from archive.extract.dates import Dated, YearContext, find_dates
 from archive.parse import parse_article
 from archive.read import read_source
 from archive.resolve import organisation_record, resolve_facts
@@ -55,19 +55,24 @@ def test_a_score_is_not_a_date():
     assert find_dates("giành chiến thắng với tỷ số 2-0") == []
 
 
-def test_year_from_article_date_line_else_text_else_none():
+def test_year_from_article_date_line_else_the_same_date_elsewhere_else_none():
     mention = find_dates("Ngày 24/10, tại Trụ sở")[0]
-    dated = YearContext("2012-10-25", "date_line", ())
-    assert dated.complete(mention)[0].iso == "2012-10-24"
-    from_text = YearContext(None, None, ((500, 2017),))
-    assert from_text.complete(mention)[0].iso == "2017-10-24"
-    prefix_only = YearContext("2024-08", "page_prefix", ())
-    assert prefix_only.complete(mention) == (None, None)
+    dated = YearContext.of("2012-10-25", "date_line", [])
+    assert (dated.complete(mention).date.iso, dated.complete(mention).basis) == (
+        "2012-10-24",
+        "report_date",
+    )
+    elsewhere = YearContext.of(None, None, ["Hôm 24/10/2017, hai bên đã ký."])
+    assert elsewhere.complete(mention).date.iso == "2017-10-24"
+    background = YearContext.of(None, None, ["Hiệp định ký năm 2001 (tháng 8/2024)."])
+    assert background.complete(mention) == Dated(None, None, "10-24")
+    prefix_only = YearContext.of("2024-08", "page_prefix", [])
+    assert prefix_only.complete(mention) == Dated(None, None, "10-24")
 
 
 def test_seed_001_meeting_takes_its_year_from_new_year_2017():
     (talks,) = facts_of("001_9c86299ff7976ae4.txt").facts.meetings
-    assert (talks.kind, talks.date, talks.date_basis) == ("talks", "2017-01-13", "text_year")
+    assert (talks.kind, talks.date, talks.date_basis) == ("talks", "2017-01-13", "time_frame")
     names = {p.name for p in talks.participants}
     assert names == {"Tô Lâm", "Mạnh Kiến Trụ", "Quách Thanh Côn", "Mạnh Hồng Vỹ"}
     assert "Nguyễn Phú Trọng" not in names  # he led the wider visit: context, not a participant

@@ -30,8 +30,7 @@ def _joins(text: str, previous: Word, word: Word) -> bool:
 
 
 def capitalised_runs(sentence: Sentence) -> list[list[Word]]:
-    """Maximal runs of capitalised words joined by single spaces, with foreign names split
-    from Vietnamese words glued before them ("Thái Bình Dương Michael George")."""
+    """Maximal runs of capitalised words joined by single spaces (or ". " after an initial)."""
     runs: list[list[Word]] = []
     text = sentence.segment.text
     for word in words(sentence.text, sentence.start):
@@ -42,8 +41,7 @@ def capitalised_runs(sentence: Sentence) -> list[list[Word]]:
                 runs.append([word])
         else:
             runs.append([word])
-    runs = [r for r in runs if r[0].capitalised and r[0].text[0].isalpha()]
-    return [piece for run in runs for piece in split_mixed(run)]
+    return [r for r in runs if r[0].capitalised and r[0].text[0].isalpha()]
 
 
 def is_syllable(word: str) -> bool:
@@ -78,18 +76,23 @@ def split_mixed(run: list[Word]) -> list[list[Word]]:
 
 
 def cut_after_country(run: list[Word], text: str) -> tuple[list[Word], str | None]:
-    """Drop a leading organisation/country/place part of a run (``Trung Quốc Quách ...``)."""
+    """Drop a leading organisation/country/place part of a run (``Trung Quốc Quách ...``).
+    Only a part that the run starts with is cut: a place inside a name stays (``Trương Hòa
+    Bình``, ``Lê Hồng Hà``)."""
     run_text = text[run[0].start : run[-1].end]
-    ends = [
-        m.end()
+    spans = sorted(
+        m.span()
         for p in (country_pattern(), place_pattern(), lexicon.organisation_pattern())
         for m in p.finditer(run_text)
-    ]
-    if not ends:
+    )
+    cut = 0
+    for start, end in spans:
+        if start <= cut + 1 and end > cut:  # contiguous with what is cut so far
+            cut = end
+    if not cut:
         return run, None
-    cut = run[0].start + max(ends)
-    rest = [w for w in run if w.start >= cut]
-    return rest, country_of_text(text[run[0].start : cut])
+    rest = [w for w in run if w.start >= run[0].start + cut]
+    return rest, country_of_text(run_text[:cut])
 
 
 def is_foreign_latin(candidate: list[Word]) -> bool:

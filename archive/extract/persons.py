@@ -21,9 +21,11 @@ from archive.extract.names import (
     capitalised_runs,
     cut_after_country,
     is_foreign_latin,
+    is_foreign_word,
     looks_like_name,
     named_after,
     not_a_name,
+    split_mixed,
 )
 from archive.extract.posts import AFTER_NAME_POST, attach_posts, parse_chain
 from archive.extract.text import Sentence, Word, country_of_text, words
@@ -88,22 +90,28 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
     for run in capitalised_runs(sentence):
         run = _strip_leading_cues(run, text)
         rest, country = cut_after_country(run, text)
-        rest = _strip_leading_cues(rest, text) if rest else rest
         if LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):
             country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
-        if not rest:
-            continue
-        rest = _without_repeated_surname(rest)
-        framed = _directly_framed(sentence, rest, country)
-        rest = rest[: lexicon.longest_framed_name() if framed else NAME_WORDS[1]]
-        if not_a_name(" ".join(w.text for w in rest)) or named_after(text, rest[0].start):
-            continue
-        candidate = Candidate(rest, sentence, cut_country=country, framed=framed)
-        left = _left_context(sentence, candidate.start)
-        candidate.cued = bool(lexicon.cue_pattern().search(left)) or country is not None
-        if _accept(candidate, left, text, found):
-            found.append(candidate)
+        pieces = split_mixed(_strip_leading_cues(rest, text)) if rest else []
+        for index, piece in enumerate(pieces):
+            candidate = _candidate(sentence, piece, country if index == 0 else None)
+            if candidate and _accept(candidate, _left_context(sentence, piece[0].start), found):
+                found.append(candidate)
     return found
+
+
+def _candidate(sentence: Sentence, run: list[Word], country: str | None) -> Candidate | None:
+    """The name a run of words holds, framed or not, or None for a place or a body."""
+    text = sentence.segment.text
+    run = _without_repeated_surname(run)
+    framed = _directly_framed(sentence, run, country)
+    run = run[: lexicon.longest_framed_name() if framed else NAME_WORDS[1]]
+    if not_a_name(" ".join(w.text for w in run)) or named_after(text, run[0].start):
+        return None
+    candidate = Candidate(run, sentence, cut_country=country, framed=framed)
+    left = _left_context(sentence, candidate.start)
+    candidate.cued = bool(lexicon.cue_pattern().search(left)) or country is not None
+    return candidate
 
 
 def _directly_framed(sentence: Sentence, run: list[Word], country: str | None) -> bool:
@@ -125,8 +133,9 @@ def _directly_framed(sentence: Sentence, run: list[Word], country: str | None) -
 
 
 def _without_repeated_surname(run: list[Word]) -> list[Word]:
-    """ "Patrushev Nikolai Patrushev": a family name written before the full name goes."""
-    if len(run) >= 3 and run[0].text == run[-1].text:
+    """ "Patrushev Nikolai Patrushev": a family name written before a foreign full name goes
+    (a Vietnamese name may repeat a word: "Giàng Seo Giàng")."""
+    if len(run) >= 3 and run[0].text == run[-1].text and is_foreign_word(run[0].text):
         return run[1:]
     return run
 
@@ -161,8 +170,9 @@ def _abbreviation_before_name(run: list[Word]) -> bool:
     return len(head) > 1 and head.isupper() and not run[1].text.isupper()
 
 
-def _accept(candidate: Candidate, left: str, text: str, found: list[Candidate]) -> bool:
+def _accept(candidate: Candidate, left: str, found: list[Candidate]) -> bool:
     words_ = candidate.words
+    text = candidate.sentence.segment.text
     after = text[candidate.end : candidate.end + 80]
     if len(words_) == 1 or anonymised(words_, text):
         return False
