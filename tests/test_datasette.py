@@ -241,3 +241,135 @@ def test_person_page_lists_meetings_and_posts(datasette):
     assert "2017-01-13" in meetings and "Tô Lâm" in meetings and "Nguyễn Phú Trọng" in meetings
     assert "Minister" in page.text[page.text.index("<h2>Posts") :]
     assert "find_who_met_whom?a=Qu%C3%A1ch%20Thanh%20C%C3%B4n" in page.text
+
+
+# --- Browsing as a research tool (issue 12) ---
+
+
+def html(ds, path) -> str:
+    response = get(ds, path)
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def row_id(ds, table: str, column: str, value: str) -> int:
+    found = rows(ds, f"/archive/{table}.json?{column}={quote(value)}")
+    return found[0]["id"]
+
+
+@pytest.mark.parametrize("b", ["CN", "China", "Trung Quốc", "china", "Trung Hoa"])
+def test_who_met_whom_takes_a_country_code_or_name(datasette, b):
+    found = rows(datasette, f"/archive/find_who_met_whom.json?a={quote('Tô Lâm')}&b={quote(b)}")
+    assert {r["person_b"] for r in found} >= {"Quách Thanh Côn", "Trần Văn Thanh", "Vương Ninh"}
+    assert {r["country_b"] for r in found} == {"CN"}
+
+
+@pytest.mark.parametrize(
+    "view", ["meetings_browse", "articles_browse", "persons_browse", "meeting_places"]
+)
+def test_browse_views_render_lists_of_links_not_json(datasette, view):
+    page = html(datasette, f"/archive/{view}")
+    table = page[page.index('<table class="rows-and-columns">') :]
+    assert "[&#34;" not in table and '["' not in table and "&#34;]" not in table
+    assert '<ul class="cell-list">' in table
+    person = row_id(datasette, "persons", "name", "Quách Thanh Côn")
+    if view != "articles_browse" or "Quách Thanh Côn" in table:
+        assert f'href="/archive/persons/{person}"' in table
+
+
+def test_array_columns_still_facet_as_arrays(datasette):
+    data = get(datasette, "/archive/meetings_browse.json?_facet_array=topics").json()
+    assert data["facet_results"]["topics"]["type"] == "array"
+    assert data["rows"][0][list(data["columns"]).index("topics")].startswith('["')
+
+
+def test_country_codes_and_places_carry_english_labels(datasette):
+    page = html(datasette, "/archive/meetings_browse")
+    assert 'CN <span class="en">China</span>' in page
+    assert 'Bắc Kinh <span class="en">Beijing</span>' in page
+
+
+def test_undated_meetings_count_as_year_not_stated(datasette):
+    data = get(datasette, "/archive/meetings_browse.json?_facet=year").json()
+    counts = {r["value"]: r["count"] for r in data["facet_results"]["year"]["results"]}
+    assert counts.get("year not stated", 0) >= 1
+    assert sum(counts.values()) == data["filtered_table_rows_count"]
+
+
+def test_article_page_puts_the_linked_sentence_in_focus(datasette):
+    [source] = rows(
+        datasette,
+        "/archive.json?sql="
+        + quote(
+            "select ms.article_id, ms.evidence_start, ms.evidence_end, ms.evidence "
+            "from meeting_sources ms join meetings m on m.id = ms.meeting_id "
+            "where m.date = '2017-01-13' and m.kind = 'talks'"
+        ),
+    )
+    span = f"{source['evidence_start']}-{source['evidence_end']}"
+    page = html(datasette, f"/archive/articles/{source['article_id']}?span={span}")
+    focus = page[page.index('<blockquote class="sentence">') :]
+    assert focus[len('<blockquote class="sentence">') :].startswith(source["evidence"][:40])
+    assert 'id="focus"' in page and 'class="fact"' in page
+    assert "Quách Thanh Côn" in page and "/archive/meetings/" in page
+
+
+def test_meeting_page_lists_sides_posts_topics_and_sources(datasette):
+    [meeting] = rows(datasette, "/archive/meetings.json?date=2017-01-13&kind=talks")
+    page = html(datasette, f"/archive/meetings/{meeting['id']}")
+    participants = page[page.index("<h2>Participants") : page.index("<h2>Subjects")]
+    assert 'CN <span class="en">China</span>' in participants
+    assert "Quách Thanh Côn" in participants
+    assert "Minister, Ministry of Public Security" in participants
+    assert "Counter-terrorism" in page[page.index("<h2>Subjects") : page.index("<h2>Reported")]
+    sources = page[page.index("<h2>Reported") :]
+    assert "?span=" in sources and "13/1" in sources
+
+
+def test_organisation_and_topic_pages(datasette):
+    organisation = row_id(datasette, "organisations", "name", "Bộ Công an Trung Quốc")
+    page = html(datasette, f"/archive/organisations/{organisation}")
+    assert "Quách Thanh Côn" in page and "Articles naming it" in page
+    topic = row_id(datasette, "topics", "slug", "counter_terrorism")
+    page = html(datasette, f"/archive/topics/{topic}")
+    assert "Counter-terrorism" in page and "Meetings on this subject" in page
+
+
+SEARCHES_TYPED = [("ma tuy", "<mark>ma</mark> <mark>túy</mark>"), ("hoà", "<mark>hòa</mark>")]
+
+
+@pytest.mark.parametrize(("typed", "marked"), SEARCHES_TYPED)
+def test_one_search_box_forgives_diacritics_and_keeps_the_spelling(datasette, typed, marked):
+    page = html(datasette, f"/-/search?q={quote(typed)}")
+    articles = page[page.index("<h2>Articles") : page.index("<h2>Evidence")]
+    assert marked in articles.replace("</mark><mark>", "")
+    assert 'href="/archive/articles/' in articles
+
+
+def test_search_ranks_exact_diacritics_first(datasette):
+    page = html(datasette, f"/-/search?q={quote('năm')}")
+    articles = page[page.index("<h2>Articles") : page.index("<h2>Evidence")]
+    exact, accent_free = articles.find("same diacritics"), articles.find("without diacritics")
+    assert exact >= 0 and (accent_free == -1 or exact < accent_free)
+
+
+def test_search_finds_people_by_english_name(datasette):
+    page = html(datasette, "/-/search?q=Guo+Shengkun")
+    assert "Quách Thanh Côn" in page[page.index("<h2>Names") : page.index("<h2>Articles")]
+
+
+@pytest.mark.parametrize("function", ["vi_normalise", "vi_fold", "vi_match", "vi_fold_match"])
+def test_sql_functions_refuse_text_over_their_limit(datasette, function):
+    from archive.datasette.functions import MAX_TEXT
+
+    sql = f"select length({function}(replace(hex(zeroblob(:n)), '00', 'ab')))"
+    response = get(datasette, f"/archive.json?sql={quote(sql)}&n={MAX_TEXT // 2}")
+    assert response.status_code == 200
+    response = get(datasette, f"/archive.json?sql={quote(sql)}&n={MAX_TEXT}")
+    assert response.status_code == 400
+
+
+def test_database_page_lists_questions_and_browsing_before_tables(datasette):
+    page = html(datasette, "/archive")
+    assert page.index("Questions") < page.index("Browse") < page.index('id="tables"')
+    assert "select * from article_credits" not in page and "from meetings_browse" in page

@@ -2,6 +2,8 @@
 templates, writes refused, and no Datasette left running when the server is terminated."""
 
 import json
+import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -9,9 +11,11 @@ import time
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
-from archive.datasette import SETTINGS, serve_command, template_dir
+import yaml
 
-from .conftest import free_port
+from archive.datasette import SETTINGS, metadata_path, serve_command, template_dir
+
+from .conftest import free_port, serving
 
 
 def get_json(url: str):
@@ -80,3 +84,26 @@ def test_terminating_the_server_stops_datasette(built_db):
     except OSError:
         still_serving = False
     assert not still_serving, "Datasette kept running after its parent was terminated"
+
+
+def test_any_file_name_is_served_as_the_archive_with_working_links(built_db, tmp_path):
+    """`archive serve --db other-name.db`: the database is still `archive`, so every link on
+    the home page, every canned query and the dashboard answer."""
+    copy = tmp_path / "other-name.db"
+    shutil.copy(built_db, copy)
+    with serving(copy) as base:
+        [database] = get_json(base + "/-/databases.json")
+        assert database["name"] == "archive"
+        with urlopen(base + "/", timeout=10) as response:
+            home = response.read().decode()
+        links = {
+            link.replace("&amp;", "&")
+            for link in re.findall(r'href="(/[^"#]*)"', home)
+            if not link.startswith("/-/static")
+        }
+        queries = yaml.safe_load(metadata_path().read_text("utf-8"))["databases"]["archive"]
+        links |= {f"/archive/{name}" for name in queries["queries"]}
+        links |= {"/-/dashboards/overview", "/-/search?q=ma+tuy"}
+        assert len(links) > 15
+        for link in sorted(links):
+            assert urlopen(base + link, timeout=30).status == 200, link

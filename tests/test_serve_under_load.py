@@ -169,3 +169,31 @@ SEARCHES = [name for name in sorted(canned_queries()) if name.startswith("search
 def test_searches_accept_any_typed_text(server, query):
     status, answer = rows(server, query, 'Tô Lâm\'s "visit" (2012)', canned_queries()[query])
     assert status == 200, answer
+
+
+# A function call on ~9 million characters: unbounded, vi_normalise() takes ~4 s on it,
+# and SQLite's time limit cannot interrupt a Python function.
+HUGE_TEXT = "replace(hex(zeroblob(1000000)), '00', 'hoà bình ')"
+
+
+@pytest.mark.parametrize("function", ["vi_normalise", "vi_fold", "vi_match", "vi_fold_match"])
+def test_sql_functions_refuse_huge_text_at_once(server, function):
+    started = time.monotonic()
+    status = fetch(f"{server}/archive.json?sql={quote(f'select {function}({HUGE_TEXT})')}")
+    assert status == 400 and time.monotonic() - started < 2
+
+
+def test_three_huge_function_calls_do_not_freeze_the_server(server):
+    """Three anonymous GETs (one per SQL thread) each calling vi_normalise() on megabytes:
+    all answered within the time limit, and the server answers others meanwhile."""
+    sql = quote(f"select length(vi_normalise({HUGE_TEXT}))")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        started = time.monotonic()
+        heavy = [pool.submit(fetch, f"{server}/archive.json?sql={sql}") for _ in range(3)]
+        time.sleep(0.2)
+        quick_started = time.monotonic()
+        quick = fetch(server + "/archive/meetings.json")
+        quick_seconds = time.monotonic() - quick_started
+        statuses = [future.result() for future in heavy]
+    assert statuses == [400] * 3 and time.monotonic() - started < 2.5
+    assert quick == 200 and quick_seconds < 2
