@@ -205,3 +205,13 @@ def home_units() -> re.Pattern[str]:
 def home_body_heads() -> re.Pattern[str]:
     """Bodies that are Vietnam's when no other country is named with them."""
     return phrase_pattern(load("names")["home_body_heads"], case_insensitive=False)
+
+
+@cache
+def home_unit_codes() -> re.Pattern[str]:
+    return re.compile(load("names")["home_unit_codes"])
+
+
+@cache
+def unit_words() -> frozenset[str]:
+    return frozenset(load("names")["unit_words"])

@@ -151,8 +151,10 @@ def named_after(text: str, start: int) -> bool:
 
 def not_a_name(text: str) -> bool:
     key = name_key(text)
+    unit, _, rest = text.partition(" ")
     return bool(
-        country_pattern().fullmatch(text)
+        (unit in lexicon.unit_words() and place_pattern().fullmatch(rest))
+        or country_pattern().fullmatch(text)
         or place_pattern().fullmatch(text)
         or key in lexicon.organisations()
         or lexicon.organisation_heads().match(text)

@@ -28,7 +28,7 @@ from archive.extract.names import (
     split_mixed,
 )
 from archive.extract.posts import AFTER_NAME_POST, attach_posts, parse_chain
-from archive.extract.text import Sentence, Word, country_of_text, words
+from archive.extract.text import Sentence, Word, country_of_text, first_country_of_text, words
 from archive.facts import PersonMention
 from archive.vietnamese import name_key
 
@@ -232,7 +232,21 @@ def context_country(candidate: Candidate) -> str | None:
         if (m := frames[key].match(after)) and (country := place_country(m.group("where"))):
             return country
     before = text[candidate.sentence.start : candidate.start]
-    return led_group_country(before) or side_country(before)
+    return led_group_country(before) or side_country(before) or title_country(before)
+
+
+TITLE_WINDOW = 120
+
+
+def title_country(before: str) -> str | None:
+    """The country the titles right before a name give ("Trợ lý Ngoại trưởng Hoa Kỳ phụ
+    trách ... X", "Phó Thị trưởng thành phố Sùng Tả X"): the first one after the last post,
+    with no clause break between it and the name."""
+    window = before[-TITLE_WINDOW:]
+    cues = list(lexicon.post_pattern().finditer(window))
+    if not cues or re.search(r"[,;:()]", window[cues[-1].start() :]):
+        return None
+    return first_country_of_text(window[cues[-1].start() :])
 
 
 def place_country(where: str) -> str | None:
@@ -274,7 +288,8 @@ def home_country(mention: PersonMention) -> str | None:
     ("Cục trưởng Cục Cảnh sát giao thông")."""
     for post in mention.posts:
         org = post.organisation or ""
-        if lexicon.home_body_heads().match(org) and country_of_text(org) is None:
+        home = lexicon.home_body_heads().match(org) or lexicon.home_unit_codes().match(org)
+        if home and country_of_text(org) is None:
             return "VN"
     return None
 

@@ -11,8 +11,14 @@ from archive.extract.names import NAME_WORDS, looks_like_name, starts_a_name
 from archive.extract.text import Sentence, Word, country_of_text, country_pattern, words
 from archive.facts import PersonMention, PostMention
 
+AGE_OR_BIRTH = re.compile(r"\s*\([^()]{0,60}\)")
 AFTER_NAME_POST = re.compile(r"^\s*(?:,|\s[–—-])\s*(?:làm\s+)?")
 ORG_MAX_WORDS = 12
+ORG_WINDOW = 160
+# A local government named by its unit ("Phó Thị trưởng thành phố Sùng Tả", "tỉnh Vân Nam").
+UNIT_LED = re.compile(
+    r"(?:thành phố|tỉnh|huyện|châu|khu tự trị|quận|thị xã) [A-ZĐÀ-Ỹ]|(?:thành|tỉnh|huyện) ủy\b"
+)
 Post = tuple[str | None, str | None, str | None, int]  # rank, title, organisation, offset
 POSTED_AT = re.compile(r"\s+(?:tại|ở)\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*(?=\s*$|\s*,)")
 CHAIN_JOINERS = re.compile(r"\s*(?:làm|kiêm|và là)?\s*")
@@ -20,6 +26,7 @@ CHAIN_JOINERS = re.compile(r"\s*(?:làm|kiêm|và là)?\s*")
 
 def _org_extent(text: str) -> str | None:
     """The organisation phrase at the start of ``text`` (``Bộ Công an Trung Quốc, ...``)."""
+    text = text[:ORG_WINDOW]  # an organisation is at most ORG_MAX_WORDS words: read no further
     known = lexicon.organisation_pattern().match(text)
     taken: list[Word] = []
     all_words = words(text)
@@ -36,7 +43,7 @@ def _org_extent(text: str) -> str | None:
     generic = text[: taken[-1].end] if taken else None
     if known and (generic is None or known.end() >= len(generic)):
         return known.group(0)
-    return generic if generic and generic[0].isupper() else None
+    return generic if generic and (generic[0].isupper() or UNIT_LED.match(generic)) else None
 
 
 Post = tuple[str | None, str | None, str | None, int]  # rank, title, organisation, offset
@@ -129,7 +136,10 @@ def _chain_ending_chunk(chunk: str, offset: int) -> tuple[list[Post], bool] | No
 
 
 def posts_after(sentence: Sentence, end: int) -> list[Post]:
-    """Posts in the appositive after a name (``, Ủy viên Bộ Chính trị, Bộ trưởng ...``)."""
+    """Posts in the appositive after a name (``, Ủy viên Bộ Chính trị, Bộ trưởng ...``),
+    read past a bracket about the person (``ông X (53 tuổi), Cục trưởng ...``)."""
+    if bracket := AGE_OR_BIRTH.match(sentence.segment.text, end, sentence.end):
+        end = bracket.end()
     text = sentence.segment.text[end : sentence.end]
     if not AFTER_NAME_POST.match(text):
         return []

@@ -103,6 +103,14 @@ def place_pattern() -> re.Pattern[str]:
     return phrase_pattern(list(places()), case_insensitive=False)
 
 
+def first_country_of_text(text: str) -> str | None:
+    """The country a phrase names first: a country name, else a known place's country."""
+    if m := country_pattern().search(text):
+        return countries()[m.group(0)]
+    m = place_pattern().search(text)
+    return places()[m.group(0)]["country"] if m else None
+
+
 def country_of_text(text: str) -> str | None:
     """The country a phrase names last: a country name, or a known place's country."""
     found = [(m.end(), countries()[m.group(0)]) for m in country_pattern().finditer(text)]
