@@ -325,16 +325,22 @@ def write_corpus(folder: Path, count: int, seed: int = 1) -> Generator:
     return generator
 
 
-def change_files(
-    generator: Generator, folder: Path, count: int, share: float, variant: int = 1
-) -> int:
-    """Rewrite ``share`` of the ``count`` files (every k-th) as another variant of their
-    article (variant 0 is the text first written); return how many."""
+def change_files(folder: Path, count: int, share: float, undo: bool = False) -> int:
+    """Change ``share`` of the ``count`` files (every k-th): each gains the last paragraph of
+    the next file (``undo`` takes it off again); return how many. Independent of the
+    generator, so a kept corpus stays the same files whatever the archive's version."""
     step = max(1, round(1 / share))
     numbers = range(0, count, step)
     for number in numbers:
-        text = generator.article(number, variant)
-        article_path(folder, number).write_text(text, encoding="utf-8")
+        path = article_path(folder, number)
+        text = path.read_text(encoding="utf-8")
+        following = article_path(folder, (number + 1) % count).read_text(encoding="utf-8")
+        added = "\n" + following.strip().split("\n")[-1] + "\n"
+        if undo:
+            text = text.removesuffix(added)
+        elif not text.endswith(added):
+            text += added
+        path.write_text(text, encoding="utf-8")
     return len(numbers)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import Generator, change_files, write_corpus  # noqa: E402
+from corpus import change_files, write_corpus  # noqa: E402
 from measure import Run, run  # noqa: E402
 
 BARE_INSERT = """
@@ -46,13 +46,13 @@ def archive_import(folder: Path, db: Path) -> list[str]:
     return [sys.executable, "-m", "archive.cli", "import", str(folder), "--db", str(db)]
 
 
-def corpus_folder(folder: Path, count: int, seed: int) -> tuple[Generator, float]:
+def corpus_folder(folder: Path, count: int, seed: int) -> float:
     """Generate the corpus into ``folder`` unless it already holds it; return seconds spent."""
-    started = time.perf_counter()
     if any(folder.rglob("*.txt")):
-        return Generator(count, seed), 0.0
-    generator = write_corpus(folder, count, seed)
-    return generator, time.perf_counter() - started
+        return 0.0
+    started = time.perf_counter()
+    write_corpus(folder, count, seed)
+    return time.perf_counter() - started
 
 
 def summary_line(run: Run) -> str:
@@ -88,7 +88,8 @@ def report_fresh(count: int, bare: Run, fresh: Run, db: Path) -> None:
             f"    start-up until the first article: {first:.1f} s; "
             f"after the last article (search, views): {fresh.seconds - last:.1f} s"
         )
-    print(f"    peak memory, whole process tree: {fresh.peak_mib:,.0f} MiB")
+    after = f" ({fresh.peak_after(last):,.0f} MiB after the last article)" if last else ""
+    print(f"    peak memory, whole process tree: {fresh.peak_mib:,.0f} MiB{after}")
     print(f"    {summary_line(fresh)}; {entity_counts(db)}")
 
 
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="import-speed-") as scratch:
         tmp = Path(scratch)
         folder = args.corpus or tmp / "corpus"
-        generator, generated = corpus_folder(folder, args.count, args.seed)
+        generated = corpus_folder(folder, args.count, args.seed)
         size = sum(p.stat().st_size for p in folder.rglob("*.txt")) / 2**20
         print(f"corpus: {args.count:,} articles, {size:,.1f} MiB (seed {args.seed}", end="")
         print(f", generated in {generated:.1f} s)" if generated else ", reused)")
@@ -118,11 +119,11 @@ def main(argv: list[str] | None = None) -> None:
         fresh = run(archive_import(folder, db), db)
         report_fresh(args.count, bare, fresh, db)
         report_again("(c) re-import, unchanged", args.count, run(archive_import(folder, db)), bare)
-        changed = change_files(generator, folder, args.count, 0.01)
+        changed = change_files(folder, args.count, 0.01)
         again = run(archive_import(folder, db))
         report_again(f"(d) re-import, {changed} files (1 %) changed", args.count, again, bare)
         if args.corpus:  # leave the kept corpus as generated, for the next comparison
-            change_files(generator, folder, args.count, 0.01, variant=0)
+            change_files(folder, args.count, 0.01, undo=True)
         if args.keep_db:
             shutil.copyfile(db, args.keep_db)
 

@@ -65,6 +65,11 @@ class Run:
     peak_mib: float
     output: str
     progress: list[tuple[float, int]] = field(default_factory=list)
+    memory: list[tuple[float, float]] = field(default_factory=list)
+
+    def peak_after(self, seconds: float) -> float:
+        """Peak memory (MiB) sampled from ``seconds`` after the start to the end."""
+        return max((mib for t, mib in self.memory if t >= seconds), default=0.0)
 
     def reached(self, count: int) -> float | None:
         """Seconds from the start until the database held ``count`` articles."""
@@ -88,11 +93,11 @@ def run(command: list[str], db: Path | None = None) -> Run:
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     samples: list[tuple[float, int]] = []
-    peak = [0.0]
+    memory: list[tuple[float, float]] = []
 
     def sample() -> None:
         while child.poll() is None:
-            peak[0] = max(peak[0], tree_memory_mib(child.pid))
+            memory.append((time.perf_counter() - started, tree_memory_mib(child.pid)))
             if db is not None and (count := count_articles(db)) is not None:
                 samples.append((time.perf_counter() - started, count))
             time.sleep(SAMPLE_SECONDS)
@@ -106,4 +111,5 @@ def run(command: list[str], db: Path | None = None) -> Run:
         raise SystemExit(f"error: {' '.join(command)} exited {child.returncode}:\n{output}")
     if db is not None and (count := count_articles(db)) is not None:
         samples.append((elapsed, count))
-    return Run(elapsed, peak[0], output, samples)
+    peak = max((mib for _, mib in memory), default=0.0)
+    return Run(elapsed, peak, output, samples, memory)
