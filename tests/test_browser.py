@@ -194,6 +194,16 @@ def test_faceted_meetings_link_to_people(visit):
     assert "Quách Thanh Côn" in links and "Tô Lâm" in links
 
 
+def test_a_partial_date_reads_as_the_text_gives_it(visit):
+    """`Tối 13/1` with no year anywhere: shown as `13/1, year not stated`, on the browse view
+    and on the meeting's page, never as an empty date."""
+    visit.open("/archive/meetings_browse?participants__arraycontains=" + quote("Trần Văn Thanh"))
+    assert visit.text("td.col-when") == "13/1, year not stated"
+    visit.click("td.col-meeting_id a")
+    assert "13/1, year not stated" in visit.text("h1")
+    assert "The text gives the day and month only" in visit.text(".meta")
+
+
 def test_database_page_puts_questions_and_browsing_first(visit):
     visit.open("/archive")
     text = visit.text()

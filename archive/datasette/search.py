@@ -95,6 +95,12 @@ def original_snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> Marku
         return escape(text[:width])
     start = max(0, matches[0][0] - width // 3)
     end = min(len(text), start + width)
+    first_space = text.find(" ", start, matches[0][0])
+    if start > 0 and first_space >= 0:  # begin and end on word boundaries
+        start = first_space + 1
+    last_space = text.rfind(" ", matches[0][1], end)
+    if end < len(text) and last_space >= 0:
+        end = last_space
     pieces, cursor = [], start
     for left, right in matches:
         if left < cursor or right > end:
