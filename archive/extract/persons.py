@@ -75,10 +75,28 @@ class ArticlePeople:
 
     mentions: dict[str, PersonMention] = field(default_factory=dict)
     occurrences: list[Occurrence] = field(default_factory=list)
+    _by_sentence: dict | None = field(default=None, repr=False)
+
+    def in_sentence(self, sentence: Sentence) -> list[Occurrence]:
+        """The occurrences in one sentence (indexed once, when the person pass is done)."""
+        if self._by_sentence is None:
+            self._by_sentence = {}
+            for o in self.occurrences:
+                place = (o.sentence.segment.field, o.sentence.start)
+                self._by_sentence.setdefault(place, []).append(o)
+        return self._by_sentence.get((sentence.segment.field, sentence.start), [])
+
+
+CONTEXT_WINDOW = 200  # characters read around a name: the work per name stays bounded
+
+
+def _before(sentence: Sentence, start: int) -> str:
+    return sentence.segment.text[max(sentence.start, start - CONTEXT_WINDOW) : start]
 
 
 def _left_context(sentence: Sentence, start: int) -> str:
-    before = sentence.segment.text[sentence.start : start]
+    """The clause a name stands in, up to the name."""
+    before = _before(sentence, start)
     pieces = CLAUSE_BREAK.split(before)
     return pieces[-1] if pieces else before
 
@@ -211,8 +229,6 @@ def short_references(sentence: Sentence) -> list[Word]:
     return refs
 
 
-POSTED_AT = re.compile(r"\s+(?:tại|ở)\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*(?=\s*$|\s*,)")
-CHAIN_JOINERS = re.compile(r"\s*(?:làm|kiêm|và là)?\s*")
 
 
 def person_country(candidate: Candidate, sentence: Sentence) -> str | None:
@@ -227,11 +243,11 @@ def context_country(candidate: Candidate) -> str | None:
     clause speaks for, or the group it leads ("Đoàn ... Trung Quốc do ông X")."""
     frames = lexicon.country_frames()
     text = candidate.sentence.segment.text
-    after = text[candidate.end : candidate.sentence.end]
+    after = text[candidate.end : min(candidate.sentence.end, candidate.end + CONTEXT_WINDOW)]
     for key in ("nationality", "residence"):
         if (m := frames[key].match(after)) and (country := place_country(m.group("where"))):
             return country
-    before = text[candidate.sentence.start : candidate.start]
+    before = _before(candidate.sentence, candidate.start)
     return led_group_country(before) or side_country(before) or title_country(before)
 
 
@@ -343,13 +359,20 @@ def _mention_for(people: ArticlePeople, candidate: Candidate) -> PersonMention:
     return mention
 
 
-def _fold_short_reference(people: ArticlePeople, word: Word, sentence: Sentence) -> None:
+def _name_ends(people: ArticlePeople) -> dict[str, list[str]]:
+    """Family name and given name of every full name → the names that have it."""
+    ends: dict[str, list[str]] = {}
+    for key, m in people.mentions.items():
+        for word in {m.name.split()[0], m.name.split()[-1]}:
+            ends.setdefault(word, []).append(key)
+    return ends
+
+
+def _fold_short_reference(
+    people: ArticlePeople, ends: dict[str, list[str]], word: Word, sentence: Sentence
+) -> None:
     """``ông Quách`` (family name) or ``ông Trọng`` (given name) → the one full name it fits."""
-    fits = [
-        key
-        for key, m in people.mentions.items()
-        if word.text in (m.name.split()[0], m.name.split()[-1])
-    ]
+    fits = ends.get(word.text, [])
     if len(fits) == 1:
         people.mentions[fits[0]].mentions += 1
         people.occurrences.append(Occurrence(fits[0], word.start, word.end, sentence))
@@ -375,11 +398,12 @@ def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
             previous = occurrence
     known = {k for k in people.mentions if k in lexicon.known_people()}
     fold_variants(people.mentions, people.occurrences, bracketed, known)
+    taken = {(o.sentence.segment.field, o.start) for o in people.occurrences}
+    ends = _name_ends(people)
     for sentence in all_sentences:
-        taken = {(o.sentence.segment.field, o.start) for o in people.occurrences}
         for word in short_references(sentence):
             if (sentence.segment.field, word.start) not in taken:
-                _fold_short_reference(people, word, sentence)
+                _fold_short_reference(people, ends, word, sentence)
     for mention in people.mentions.values():
         mention.country = mention.country or home_country(mention)
     return people

@@ -10,11 +10,13 @@ from archive.extract import lexicon
 from archive.extract.names import NAME_WORDS, looks_like_name, starts_a_name
 from archive.extract.text import Sentence, Word, country_of_text, country_pattern, words
 from archive.facts import PersonMention, PostMention
+from archive.vietnamese import name_key
 
 AGE_OR_BIRTH = re.compile(r"\s*\([^()]{0,60}\)")
 AFTER_NAME_POST = re.compile(r"^\s*(?:,|\s[–—-])\s*(?:làm\s+)?")
 ORG_MAX_WORDS = 12
 ORG_WINDOW = 160
+TITLES_WINDOW = 400  # the titles around a name: never more than a few hundred characters
 # A local government named by its unit ("Phó Thị trưởng thành phố Sùng Tả", "tỉnh Vân Nam").
 UNIT_LED = re.compile(
     r"(?:thành phố|tỉnh|huyện|châu|khu tự trị|quận|thị xã) [A-ZĐÀ-Ỹ]|(?:thành|tỉnh|huyện) ủy\b"
@@ -101,15 +103,17 @@ def _consumed_all(text: str, consumed: int) -> bool:
 
 
 def posts_before(sentence: Sentence, start: int) -> list[Post]:
-    """Posts in the comma-chained titles right before a name."""
-    before = sentence.segment.text[sentence.start : start]
+    """Posts in the comma-chained titles right before a name (read within a bounded window,
+    so the work per name does not grow with the sentence)."""
+    window_start = max(sentence.start, start - TITLES_WINDOW)
+    before = sentence.segment.text[window_start:start]
     clause_start = before.rfind(";") + 1
     chunks = [(m.start(), m.end()) for m in re.finditer(r"[^,]+", before[clause_start:])]
     found: list[Post] = []
     for index, (s, e) in enumerate(reversed(chunks)):
         s, e = s + clause_start, e + clause_start
         chunk = before[s:e]
-        chain = _chain_ending_chunk(chunk, sentence.start + s)
+        chain = _chain_ending_chunk(chunk, window_start + s)
         if chain is None or (index > 0 and _ends_with_name(chunk)):
             break
         posts, whole_chunk = chain
@@ -140,7 +144,7 @@ def posts_after(sentence: Sentence, end: int) -> list[Post]:
     read past a bracket about the person (``ông X (53 tuổi), Cục trưởng ...``)."""
     if bracket := AGE_OR_BIRTH.match(sentence.segment.text, end, sentence.end):
         end = bracket.end()
-    text = sentence.segment.text[end : sentence.end]
+    text = sentence.segment.text[end : min(sentence.end, end + TITLES_WINDOW)]
     if not AFTER_NAME_POST.match(text):
         return []
     found: list[Post] = []
@@ -167,7 +171,13 @@ def attach_posts(mention: PersonMention, sentence: Sentence, start: int, end: in
         )
         _add_post(mention, post)
         if mention.country is None and org:
-            mention.country = country_of_text(org)
+            mention.country = organisation_country(org)
+
+
+def organisation_country(org: str) -> str | None:
+    """A body's country: a known body's, else the country or place its name holds."""
+    record = lexicon.organisations().get(name_key(org))
+    return (record or {}).get("country") or country_of_text(org)
 
 
 def _add_post(mention: PersonMention, post: PostMention) -> None:
