@@ -20,7 +20,7 @@ from archive.db import (
     upgrade_to_head,
 )
 from archive.importer import import_paths
-from archive.read import iter_source_files
+from archive.read import scan
 
 SEEDS_DIR = "seeds"
 db_option = click.option(
@@ -73,14 +73,14 @@ def run_import(db: str, paths: tuple[str, ...], prune: bool = False) -> int:
 def _import_locked(url: str, paths: tuple[str, ...], prune: bool) -> int:
     upgrade_to_head(url)
     engine = make_engine(url)
-    files = list(iter_source_files(paths))
-    with click.progressbar(
-        length=len(files), label="Importing", file=sys.stderr, show_pos=True
-    ) as bar:
+    files = sum(1 for found in scan(paths) if not found.skip)
+    with click.progressbar(length=files, label="Importing", file=sys.stderr, show_pos=True) as bar:
         summary = import_paths(
             engine, paths, prune=prune, on_file=lambda _path, _outcome: bar.update(1)
         )
     engine.dispose()
+    for path, reason in summary.skipped:
+        click.echo(f"skipped: {path}: {reason}", err=True)
     for path, reason in summary.errors:
         click.echo(f"error: {path}: {reason}", err=True)
     if sqlite_path(url) is not None:

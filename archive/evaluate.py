@@ -12,6 +12,7 @@ computed from what the database holds:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -27,7 +28,6 @@ from sqlalchemy import Engine, text
 from archive.db import make_engine, upgrade_to_head
 from archive.extract.lexicon import KNOWN_PEOPLE_SWITCH
 from archive.importer import import_paths
-from archive.sources import source_key
 from archive.vietnamese import name_key
 
 PAIR_QUERY = """
@@ -315,9 +315,10 @@ def known_people_switch(on: bool) -> Iterator[None]:
 def _score_all(engine: Engine, gold_lines: list[dict], paths: list[Path]) -> dict:
     scores, files = Scores(), {}
     with engine.connect() as conn:
-        ids = dict(conn.execute(text("SELECT source_path, id FROM articles")).all())
+        ids = dict(conn.execute(text("SELECT sha256, id FROM articles")).all())  # one per bytes
         for gold, path in zip(gold_lines, paths, strict=True):
-            files[gold["file"]] = score_article(conn, ids.get(source_key(path)), gold, scores)
+            article_id = ids.get(hashlib.sha256(path.read_bytes()).hexdigest())
+            files[gold["file"]] = score_article(conn, article_id, gold, scores)
     return {"overall": scores.as_dict(), "files": files}
 
 

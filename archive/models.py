@@ -55,8 +55,10 @@ class Article(Base):
     __table_args__ = (CheckConstraint(f"date_precision IN ({PRECISIONS})", name="date_precision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # one of the article's sources (article_sources), as "<root name>/<path in the root>"
     source_path: Mapped[str] = mapped_column(String(1024), unique=True)
-    sha256: Mapped[str] = mapped_column(String(64))
+    # an article is its bytes: identical files imported from two places are one article
+    sha256: Mapped[str] = mapped_column(String(64), index=True, unique=True)
     url: Mapped[str | None] = mapped_column(Text)
     outlet: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(Text)
@@ -243,11 +245,31 @@ class PersonAlias(Base, EvidenceMixin):
     __table_args__ = (UniqueConstraint("person_id", "alias", "article_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     alias: Mapped[str] = mapped_column(String(200), index=True)
     article_id: Mapped[int] = _article_fk()
+
+
+class ImportRoot(Base):
+    """A folder articles were imported from: an opaque id (a hash of where the folder lies
+    relative to the database) and a display name (its own name), never an absolute path."""
+
+    __tablename__ = "import_roots"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class ArticleSource(Base):
+    """A file an article was imported from: its path within an import root."""
+
+    __tablename__ = "article_sources"
+    __table_args__ = (UniqueConstraint("root_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = _article_fk()
+    root_id: Mapped[str] = mapped_column(ForeignKey("import_roots.id"), index=True)
+    path: Mapped[str] = mapped_column(String(1024))
 
 
 class ImportRun(Base):
@@ -272,5 +294,6 @@ class ImportError_(Base):
         ForeignKey("import_runs.id", ondelete="SET NULL"), index=True
     )
     file: Mapped[str] = mapped_column(String(1024))
+    root_id: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     time: Mapped[str] = mapped_column(String(32))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -15,7 +16,7 @@ import ftfy.badness
 
 from archive.vietnamese import normalise
 
-ARTICLE_SUFFIXES = (".txt",)
+ARTICLE_SUFFIXES = (".txt",)  # and HTML pages, recognised by their content
 MAX_FILE_BYTES = 5 * 1024 * 1024
 BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -40,18 +41,96 @@ class SourceText:
     repairs: list[str] = field(default_factory=list)
 
 
-def iter_source_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Yield article files under ``paths`` in a stable order, lazily."""
+@dataclass(frozen=True)
+class FoundFile:
+    """A file met while scanning the paths to import: where it lies, and why it is not
+    imported (``skip``: not an article file; ``refuse``: an article file that must not be
+    read, a failure) or neither."""
+
+    path: Path
+    root: Path  # the imported folder (a given file's own folder), as a real path
+    relative: str  # the path within ``root``, with ``/`` separators
+    skip: str | None = None
+    refuse: str | None = None
+
+
+def import_root(given: str | Path) -> Path:
+    """The real path of the folder a given path is imported from."""
+    path = Path(given)
+    return path.resolve() if path.is_dir() else Path(os.path.abspath(path)).parent.resolve()
+
+
+def scan(paths: Iterable[str | Path]) -> Iterator[FoundFile]:
+    """Every file under ``paths`` in a stable order, lazily, each classified. Links are read
+    only when they lead to a file within the imported folder; links to folders and hidden
+    folders are not searched (reported once)."""
     for given in paths:
         path = Path(given)
+        root = import_root(path)
         if path.is_dir():
-            for root, dirs, files in os.walk(path, followlinks=False):
-                dirs.sort()
-                for name in sorted(files):
-                    if name.endswith(ARTICLE_SUFFIXES) and not name.startswith("."):
-                        yield Path(root) / name
-        else:
-            yield path
+            yield from _scan_folder(path, root)
+        else:  # a file the operator named is read even through a link
+            yield FoundFile(path, root, path.name)
+
+
+def _scan_folder(folder: Path, root: Path) -> Iterator[FoundFile]:
+    for here, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(here)
+        searched = []
+        for name in sorted(dirs):
+            relative = (base / name).relative_to(folder).as_posix()
+            if (base / name).is_symlink():
+                yield FoundFile(base / name, root, relative, skip="link to a folder: not followed")
+            elif name.startswith("."):
+                yield FoundFile(base / name, root, relative, skip="hidden folder: not searched")
+            else:
+                searched.append(name)
+        dirs[:] = searched
+        for name in sorted(files):
+            yield _classify(base / name, root, (base / name).relative_to(folder).as_posix())
+
+
+def _classify(path: Path, root: Path, relative: str) -> FoundFile:
+    if path.name.startswith("."):
+        return FoundFile(path, root, relative, skip="hidden file")
+    if path.is_symlink() and not _within(Path(os.path.realpath(path)), root):
+        reason = "symbolic link to a file outside the imported folder: not followed"
+        return FoundFile(path, root, relative, refuse=reason)
+    if path.name.endswith(ARTICLE_SUFFIXES):
+        return FoundFile(path, root, relative)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return FoundFile(path, root, relative, skip="not a regular file")
+        with path.open("rb") as handle:
+            head = handle.read(HTML_SNIFF_BYTES)
+    except OSError as error:
+        return FoundFile(path, root, relative, skip=f"cannot read it: {error.strerror or error}")
+    if looks_like_html(head.decode("utf-8", "replace")):
+        return FoundFile(path, root, relative)
+    return FoundFile(
+        path, root, relative, skip="not an article file: only .txt files and HTML pages are read"
+    )
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def iter_source_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The article files under ``paths`` (those :func:`scan` would read), lazily."""
+    return (found.path for found in scan(paths) if not (found.skip or found.refuse))
+
+
+HTML_SNIFF_BYTES = 4096
+HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
+
+
+def looks_like_html(text: str) -> bool:
+    """A web page: its first non-blank character opens a tag, and an ``<html>``, ``<head>``,
+    ``<body>`` or doctype tag comes within the first few kilobytes."""
+    head = text[:HTML_SNIFF_BYTES].lstrip("\ufeff \t\r\n")
+    return head.startswith("<") and HTML_START.search(head) is not None
 
 
 VIETNAMESE_ONLY = frozenset("ăâđêôơưĂÂĐÊÔƠƯ\u0300\u0301\u0303\u0309\u0323")
@@ -115,7 +194,25 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
             # Scrapers cut files at a byte count, sometimes inside the last character.
             repair = "dropped a truncated last character"
             return _after_decoding(data[: error.start].decode("utf-8"), "utf-8", [repair])
-        return _decode_legacy(data)
+        return _mostly_utf8(data) or _decode_legacy(data)
+
+
+REPLACEMENT = "\ufffd"
+VALID_PER_INVALID = 20
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str, list[str]] | None:
+    """UTF-8 with a few bad bytes (a bad copy, a cut in the middle of a character): the bad
+    bytes become U+FFFD and the repair is recorded. A single-byte encoding gives far more
+    undecodable sequences than decodable non-ASCII characters, and is left to the caller."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count(REPLACEMENT) - data.count(REPLACEMENT.encode("utf-8"))
+    decoded = sum(1 for char in text if ord(char) > 127) - text.count(REPLACEMENT)
+    if decoded < VALID_PER_INVALID * invalid:
+        return None
+    plural = "s" if invalid > 1 else ""
+    repair = f"replaced {invalid} invalid UTF-8 byte sequence{plural} with U+FFFD"
+    return _after_decoding(text, "utf-8", [repair])
 
 
 def _after_decoding(text: str, encoding: str, repairs: list[str]) -> tuple[str, str, list[str]]:

@@ -1,17 +1,24 @@
-"""Article identity: which stored article a file is, and the import log of failed files.
+"""Article identity: which stored article a file is, where it was imported from, and the
+import log of failed files.
 
-``load.py`` writes an article's content and facts; this module decides which article row
-a file fills (new, replaced or unchanged), removes the articles of vanished files
-(``--prune``) and records the files that failed.
+An article is its bytes: identical files imported from two places are one article with two
+``article_sources``. A source is a path within an import root — the folder given to
+``archive import`` (a given file's own folder) — and a root is known by an opaque id, a hash
+of where the folder lies relative to the database's folder (so any spelling of the path,
+from any working directory, is the same root, and a copy of the project builds the same ids);
+only its own name is stored, never an absolute path. ``load.py`` writes an article's content
+and facts; this module decides which article row a file fills.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from archive import models as m
@@ -20,72 +27,232 @@ from archive.load import PIPELINE_VERSION, collect_orphans, delete_article_rows,
 from archive.parse import ParsedArticle
 from archive.read import SourceText
 
+LEGACY_ROOT = "~"  # ids of roots made by migration 0004 from old source paths
 
-def source_key(path: str | Path) -> str:
-    """How ``articles.source_path`` names a file: relative to the working directory if inside."""
-    absolute = Path(os.path.abspath(path))  # the name as given: never follow (looping) links
-    relative = os.path.relpath(absolute)
-    return Path(relative).as_posix() if not relative.startswith("..") else absolute.as_posix()
+
+@dataclass(frozen=True)
+class Location:
+    """Where a file was found: its import root (id and display name) and path within it."""
+
+    root_id: str
+    root_name: str
+    path: str
+
+    @property
+    def display(self) -> str:
+        """How the archive names the file: ``<root name>/<path in the root>``."""
+        return f"{self.root_name}/{self.path}"
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def is_unchanged(engine: Engine, source: SourceText) -> bool:
-    """Whether this file, byte for byte, was already imported by this pipeline version."""
+def root_id(folder: Path, anchor: Path | None) -> str:
+    """The opaque id of the import root ``folder`` (a real path): a hash of its path relative
+    to ``anchor`` (the SQLite database's folder), or of its absolute path without one."""
+    spelled = os.path.relpath(folder, anchor) if anchor else folder.as_posix()
+    return hashlib.sha256(spelled.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def register_root(session: Session, identifier: str, folder_name: str) -> str:
+    """Make sure the root exists; return its display name. A new root takes over the legacy
+    root of the same name (made by the migration from old paths), else gets a free name."""
+    row = session.get(m.ImportRoot, identifier)
+    if row is not None:
+        return row.name
+    wanted = folder_name or "files"
+    legacy = session.scalar(
+        select(m.ImportRoot).where(
+            m.ImportRoot.name == wanted, m.ImportRoot.id.startswith(LEGACY_ROOT)
+        )
+    )
+    if legacy is not None:
+        legacy.name = f"{wanted}{LEGACY_ROOT}old"
+        session.flush()
+    taken = set(
+        session.scalars(select(m.ImportRoot.name).where(m.ImportRoot.name.startswith(wanted)))
+    )
+    name, number = wanted, 1
+    while name in taken:
+        number += 1
+        name = f"{wanted}~{number}"
+    session.add(m.ImportRoot(id=identifier, name=name))
+    session.flush()
+    if legacy is not None:
+        for table in (m.ArticleSource, m.ImportError_):
+            session.execute(
+                update(table).where(table.root_id == legacy.id).values(root_id=identifier)
+            )
+        session.delete(legacy)
+        session.flush()
+    return name
+
+
+def is_unchanged(engine: Engine, source: SourceText, location: Location) -> bool:
+    """Whether this source already holds exactly these bytes, read by this pipeline version."""
     with Session(engine) as session:
         stored = session.execute(
-            select(m.Article.sha256, m.Article.pipeline_version).where(
-                m.Article.source_path == source_key(source.path)
+            select(m.Article.sha256, m.Article.pipeline_version)
+            .join(m.ArticleSource, m.ArticleSource.article_id == m.Article.id)
+            .where(
+                m.ArticleSource.root_id == location.root_id,
+                m.ArticleSource.path == location.path,
             )
         ).first()
     return stored is not None and tuple(stored) == (source.sha256, PIPELINE_VERSION)
 
 
-def claim_article(session: Session, source: SourceText) -> tuple[m.Article | None, str]:
-    """The article row this file fills, emptied of its old facts, and the outcome;
-    ``(None, "unchanged")`` when the stored article already is this file."""
-    key = source_key(source.path)
-    article = session.scalar(select(m.Article).where(m.Article.source_path == key))
-    if article is None:
-        article = m.Article(source_path=key)
-        session.add(article)
-        return article, "imported"
-    if (article.sha256, article.pipeline_version) == (source.sha256, PIPELINE_VERSION):
-        return None, "unchanged"
-    delete_article_rows(session, article.id)
-    return article, "updated"
+def _stored_content(session: Session, sha256: str) -> m.Article | None:
+    return session.scalar(select(m.Article).where(m.Article.sha256 == sha256))
+
+
+def is_known_content(engine: Engine, source: SourceText) -> bool:
+    """Whether these bytes are already an article read by this pipeline version."""
+    with Session(engine) as session:
+        article = _stored_content(session, source.sha256)
+        return article is not None and article.pipeline_version == PIPELINE_VERSION
+
+
+def _source_row(session: Session, location: Location) -> m.ArticleSource | None:
+    return session.scalar(
+        select(m.ArticleSource).where(
+            m.ArticleSource.root_id == location.root_id, m.ArticleSource.path == location.path
+        )
+    )
+
+
+def _display(session: Session, source: m.ArticleSource) -> str:
+    return f"{session.get(m.ImportRoot, source.root_id).name}/{source.path}"
+
+
+def _release(session: Session, article_id: int) -> bool:
+    """After a source left the article: delete it if it has no source left (True), else name
+    it after a remaining source."""
+    remaining = session.scalar(
+        select(m.ArticleSource)
+        .where(m.ArticleSource.article_id == article_id)
+        .order_by(m.ArticleSource.id)
+    )
+    if remaining is None:
+        delete_article_rows(session, article_id)
+        session.execute(delete(m.Article).where(m.Article.id == article_id))
+        return True
+    article = session.get(m.Article, article_id)
+    article.source_path = _display(session, remaining)
+    session.flush()
+    return False
+
+
+def _point(session: Session, row: m.ArticleSource | None, location: Location, article_id: int):
+    """Make the source ``location`` (``row`` if it exists) belong to ``article_id``."""
+    if row is None:
+        session.add(
+            m.ArticleSource(article_id=article_id, root_id=location.root_id, path=location.path)
+        )
+    else:
+        row.article_id = article_id
+    session.flush()
+
+
+@dataclass
+class Claim:
+    """The article row a file fills (None: its stored content is reused), the outcome,
+    whether an article lost its last source and was deleted (orphans to collect), and the
+    source to add once a new article is stored."""
+
+    article: m.Article | None
+    outcome: str
+    removed: bool = False
+    new_source: Location | None = None  # to add once the new article is stored
+
+
+def claim_article(session: Session, source: SourceText, location: Location) -> Claim:
+    """Decide which article the file at ``location`` is, moving its source there.
+
+    Same bytes already stored (this pipeline): that article, nothing to extract. Otherwise
+    the row to fill, emptied of its facts: the stored article of these bytes (older
+    pipeline), else the source's previous article if no other source shares it, else new."""
+    row = _source_row(session, location)
+    previous = row.article_id if row is not None else None
+    stored = _stored_content(session, source.sha256)
+    if stored is not None and stored.id == previous and stored.pipeline_version == PIPELINE_VERSION:
+        return Claim(None, "unchanged")
+    if stored is not None:
+        _point(session, row, location, stored.id)
+        removed = previous is not None and previous != stored.id and _release(session, previous)
+        if stored.pipeline_version == PIPELINE_VERSION:
+            return Claim(None, "unchanged" if row is None else "updated", removed)
+        delete_article_rows(session, stored.id)
+        return Claim(stored, "updated", removed)
+    if previous is not None and _only_source(session, previous):
+        article = session.get(m.Article, previous)
+        delete_article_rows(session, previous)
+        return Claim(article, "updated")
+    if previous is not None:  # the old content stays with its other sources
+        session.delete(row)
+        session.flush()
+        _release(session, previous)
+    article = m.Article(source_path=location.display)
+    session.add(article)
+    return Claim(article, "imported" if previous is None else "updated", new_source=location)
+
+
+def _only_source(session: Session, article_id: int) -> bool:
+    sources = session.scalars(
+        select(m.ArticleSource.id).where(m.ArticleSource.article_id == article_id).limit(2)
+    ).all()
+    return len(sources) == 1
 
 
 def load_article(
-    engine: Engine, source: SourceText, parsed: ParsedArticle, resolved: ResolvedFacts
+    engine: Engine,
+    source: SourceText,
+    location: Location,
+    parsed: ParsedArticle,
+    resolved: ResolvedFacts,
 ) -> str:
     """Store one article and its facts in one transaction; return the outcome."""
     with Session(engine) as session, session.begin():
-        article, outcome = claim_article(session, source)
-        if article is None:
-            return outcome
-        store_article(session, article, source, parsed, resolved)
-        collect_orphans(session)
-    return outcome
+        claim = claim_article(session, source, location)
+        if claim.article is not None:
+            store_article(session, claim.article, source, parsed, resolved)
+        if claim.new_source is not None:
+            _point(session, None, claim.new_source, claim.article.id)
+        if claim.article is not None or claim.removed:
+            collect_orphans(session)
+    return claim.outcome
 
 
-def remove_articles(engine: Engine, keep: set[str], under: list[str]) -> int:
-    """Delete articles whose files under ``under`` are gone (``--prune``); return how many."""
+def link_known_content(engine: Engine, source: SourceText, location: Location) -> str:
+    """Point ``location`` at the stored article of the same bytes; return the outcome."""
+    with Session(engine) as session, session.begin():
+        claim = claim_article(session, source, location)
+        if claim.article is not None:  # stored meanwhile by an older pipeline: not known
+            raise RuntimeError("content is not stored by this pipeline version")
+        if claim.removed:
+            collect_orphans(session)
+    return claim.outcome
+
+
+def remove_vanished(engine: Engine, root: str, present: set[str]) -> int:
+    """``--prune``: drop the sources of root ``root`` whose files are not ``present`` (paths in
+    the root), and the articles left without a source; return how many articles went."""
     removed = 0
     with Session(engine) as session, session.begin():
-        for article in session.scalars(select(m.Article)):
-            inside = any(article.source_path.startswith(prefix) for prefix in under)
-            if inside and article.source_path not in keep:
-                delete_article_rows(session, article.id)
-                session.delete(article)
-                removed += 1
-        session.flush()
+        rows = session.scalars(select(m.ArticleSource).where(m.ArticleSource.root_id == root))
+        for row in [r for r in rows if r.path not in present]:
+            article_id = row.article_id
+            session.delete(row)
+            session.flush()
+            removed += _release(session, article_id)
         collect_orphans(session)
     return removed
 
 
-def record_error(engine: Engine, run_id: int | None, path: str, reason: str) -> None:
+def record_error(engine: Engine, run_id: int | None, name: str, root: str | None, reason: str):
+    """Log a file that failed (``name`` as the archive names it)."""
     with Session(engine) as session, session.begin():
-        session.add(m.ImportError_(run_id=run_id, file=source_key(path), reason=reason, time=now()))
+        session.add(
+            m.ImportError_(run_id=run_id, file=name, root_id=root, reason=reason, time=now())
+        )

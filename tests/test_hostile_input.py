@@ -75,8 +75,8 @@ def hostile_folder(tmp_path: Path) -> Path:
     os.symlink(folder / "loop_a.txt", folder / "loop_b.txt")
     os.symlink(folder / "gone.txt", folder / "dangling.txt")
     os.mkfifo(folder / "pipe.txt")
-    # Unreadable even for root (CI runs as root, so chmod 000 stops nobody there): a regular
-    # file whose read fails with EIO. The chmod 000 case is tested below without privileges.
+    # A link out of the imported folder is not followed (issue 10); read through a link the
+    # operator names, /proc/self/mem is a regular file whose read fails with EIO (below).
     os.symlink("/proc/self/mem", folder / "unreadable.txt")
     os.symlink(folder, folder / "self")  # a directory loop: never followed
     return folder
@@ -89,7 +89,7 @@ def errors(db) -> dict[str, str]:
 
 def test_hostile_files_are_logged_and_good_ones_imported(hostile_folder, db_path):
     result = invoke("import", str(hostile_folder), "--db", str(db_path), expect=1)
-    bad_count = len(BAD) + 5  # two looping links, a dangling link, a pipe, EIO
+    bad_count = len(BAD) + 5  # two looping links, a dangling link, a pipe, a link outside
     assert f"{len(GOOD)} imported, 0 updated, 0 unchanged, {bad_count} failed" in result.output
     logged = errors(db_path)
     for name, (_data, reason) in BAD.items():
@@ -97,8 +97,18 @@ def test_hostile_files_are_logged_and_good_ones_imported(hostile_folder, db_path
     assert "symbolic links" in logged["loop_a.txt"]
     assert "No such file" in logged["dangling.txt"]
     assert "not a regular file" in logged["pipe.txt"]
-    assert "Input/output error" in logged["unreadable.txt"]
+    assert "outside the imported folder" in logged["unreadable.txt"]
     assert len(logged) == bad_count  # nothing twice through the directory loop
+    assert "skipped: " in result.output and "self: link to a folder" in result.output
+
+
+def test_a_file_whose_read_fails_with_an_io_error_is_named(tmp_path, db_path):
+    """Unreadable even for root (CI runs as root, so chmod 000 stops nobody there): a regular
+    file whose read fails with EIO, named on the command line (so its link is followed)."""
+    os.symlink("/proc/self/mem", tmp_path / "unreadable.txt")
+    result = invoke("import", str(tmp_path / "unreadable.txt"), "--db", str(db_path), expect=1)
+    assert "0 imported, 0 updated, 0 unchanged, 1 failed" in result.output
+    assert "Input/output error" in errors(db_path)["unreadable.txt"]
 
 
 def test_decoded_variants_store_the_same_text_and_say_what_was_repaired(hostile_folder, db_path):

@@ -37,7 +37,7 @@ def test_hostile_folder_gives_the_same_archive_on_postgresql(hostile_folder, db_
     on_postgres = invoke("import", str(hostile_folder), "--db", url, expect=1)
     on_sqlite = invoke("import", str(hostile_folder), "--db", str(db_path), expect=1)
     summary = on_sqlite.output.splitlines()[-1]
-    assert summary.endswith("failed") and on_postgres.output.splitlines()[-1] == summary
+    assert " failed" in summary and on_postgres.output.splitlines()[-1] == summary
     assert postgres_rows(url, ERRORS) == sqlite_rows(db_path, ERRORS)
     assert postgres_rows(url, ARTICLES) == sqlite_rows(db_path, ARTICLES)
     again = invoke("import", str(hostile_folder), "--db", url, expect=1)

@@ -109,6 +109,6 @@ def test_new_tables_and_views_are_published_with_their_keys(grown):
 
 def test_import_errors_list_each_missing_file_once_without_run_times(grown):
     rows = (grown / "import_errors.csv").read_text(encoding="utf-8").splitlines()
-    assert rows[1:] == ["2,,seeds/broken.txt,binary data,"]
+    assert rows[1:] == ["2,,seeds/broken.txt,binary data,,"]  # no run, no time, no root
     with sqlite3.connect(grown / "archive.db") as conn:
         assert conn.execute("SELECT count(*) FROM import_runs").fetchone() == (0,)

@@ -19,7 +19,8 @@ from archive.postprocess import ensure_db_shape
 TIDY_IMPORT_LOG = """
 DELETE FROM import_runs;
 DELETE FROM import_errors
- WHERE file IN (SELECT source_path FROM articles)
+ WHERE file IN (SELECT r.name || '/' || s.path
+                  FROM article_sources s JOIN import_roots r ON r.id = s.root_id)
     OR id NOT IN (SELECT max(id) FROM import_errors GROUP BY file);
 UPDATE import_errors SET run_id = NULL, time = '';
 """
