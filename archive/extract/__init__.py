@@ -11,7 +11,7 @@ from archive.extract.meetings import find_meetings
 from archive.extract.organisations import find_organisations
 from archive.extract.persons import find_people
 from archive.extract.text import Segment, sentences
-from archive.extract.topics import find_topics
+from archive.extract.topics import find_topics, topic_mentions
 from archive.facts import ArticleFacts
 from archive.parse import ParsedArticle
 
@@ -28,12 +28,13 @@ def extract_facts(article: ParsedArticle) -> ArticleFacts:
     people = find_people(all_sentences)
     texts = [article.title or "", article.body]
     context = YearContext.of(article.published_date, article.date_source, texts)
+    mentions = topic_mentions(body_sentences)
     facts = ArticleFacts(
         persons=list(people.mentions.values()),
         organisations=find_organisations(all_sentences),
-        topics=find_topics(body_sentences),
+        topics=find_topics(mentions),
     )
-    facts.meetings = find_meetings(body_sentences, people, context, facts.topics)
+    facts.meetings = find_meetings(body_sentences, people, context, mentions)
     lead = find_dates(article.body)
     if lead:
         date = context.complete(lead[0]).date

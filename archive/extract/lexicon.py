@@ -215,3 +215,9 @@ def home_unit_codes() -> re.Pattern[str]:
 @cache
 def unit_words() -> frozenset[str]:
     return frozenset(load("names")["unit_words"])
+
+
+@cache
+def post_countries() -> dict[str, str]:
+    """Posts only one country's system has ("Ủy viên Quốc vụ" is China's) → that country."""
+    return {normalise(k).casefold(): v for k, v in load("titles")["post_countries"].items()}

@@ -1,229 +1,42 @@
-"""Meetings: a sentence that reports an encounter (by its verb) between named people.
+"""Meetings: the encounters an article reports, dated, placed, with sides and topics.
 
-Rules, all driven by ``archive/data/meetings.yml``:
-- the verb gives the kind; a verb right after "kết quả", "sẽ", "chuyến"... is a citation,
-  a plan or a noun, and the sentence reports nothing;
-- people inside a framing clause ("trong khuôn khổ chuyến thăm ... do X dẫn đầu,") or named
-  as someone's ("của Tổng Bí thư X") are context, not participants;
-- "đoàn" as the subject stands for the delegation's head ("do X dẫn đầu") named earlier;
-- "hai đồng chí Thứ trưởng" stands for the two people holding that post, when the article
-  reports no meeting otherwise;
-- a meeting needs two named participants; within an article, reports of the same encounter
-  (same kind, or a vaguer word for the same people) are folded into one meeting.
+Drafts (``drafts.py``) say who met whom by which verb; here they become meetings:
+- "hai đồng chí Thứ trưởng" stands for the two people holding that post, and a caption line
+  naming two people ("Thứ trưởng A và đồng chí B.") names the participants of an encounter
+  the article reports without names;
+- the heads of two delegations meet when a sentence reports the encounter without names;
+- in an encounter between two sides of an article about two countries, a participant of
+  unknown country on the side facing a known one is of the other country;
+- a meeting needs two named participants; its topics are those the sentences reporting it
+  name (each with its evidence), not every topic of the article.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from archive.extract import lexicon
 from archive.extract.dates import ArticleDates, Dated, YearContext
-from archive.extract.persons import ArticlePeople, Occurrence
-from archive.extract.text import Sentence, places
-from archive.extract.verbs import Verb, find_verbs, framing_regions, inside, reported_kind
+from archive.extract.drafts import (
+    Draft,
+    anaphora,
+    delegation_heads,
+    fold,
+    sentence_drafts,
+)
+from archive.extract.persons import ArticlePeople
+from archive.extract.text import Sentence, countries, country_pattern, places
 from archive.facts import MeetingFact, Participant, TopicMention
-from archive.knowledge import load
 from archive.parse.dates import PartialDate
 from archive.vietnamese import normalise
 
-GENERIC_KINDS = ("meeting", "visit", "other")
 PLACE = re.compile(
     r"\btại (?:thủ đô |Thủ đô |TP |thành phố |trụ sở |Trụ sở )?"
     r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?: [A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,5})"
 )
-POSSESSIVE = re.compile(r"\bcủa\s*(?:các |đồng chí |ông |bà )?$")
-VERB_OF = re.compile(r"(?:chủ trì|đồng chủ trì|sự tham dự|sự chứng kiến)\s*$")
-SIDE_STATEMENT = re.compile(
-    r"^\W*(?:[Vv]ề phía|[Pp]hía|[Đđ]ại biểu\b[^.;]*\bcó|[Dd]ự (?:hội đàm|buổi|hội nghị)"
-    r"|[Tt]ham dự|[Cc]ùng (?:dự|tham dự))"
-)
-
-
-def _is_context_only(occurrence: Occurrence, people: ArticlePeople, framing) -> bool:
-    """Named inside a framing clause, or as someone's ("của Tổng Bí thư X")."""
-    if inside(occurrence.start, framing):
-        return True
-    sentence = occurrence.sentence
-    text = sentence.segment.text
-    chain_start = _title_chain_start(text, sentence.start, occurrence.start)
-    before = text[max(sentence.start, chain_start - 40) : chain_start]
-    possessive = POSSESSIVE.search(before)
-    return bool(possessive) and not VERB_OF.search(before[: possessive.start()])
-
-
-def _title_chain_start(text: str, sentence_start: int, name_start: int) -> int:
-    """Where the comma-chained titles before a name begin."""
-    position = name_start
-    cue = None
-    while True:
-        window = text[sentence_start:position]
-        cues = list(lexicon.cue_pattern().finditer(window))
-        if not cues:
-            return cue if cue is not None else name_start
-        last = cues[-1]
-        between = window[last.end() :]
-        if cue is not None and not re.fullmatch(r"[\w\s]*,?\s*", between):
-            return cue
-        cue = sentence_start + last.start()
-        position = cue
-
-
-def delegation_heads(body: list[Sentence], people: ArticlePeople) -> dict[str | None, str]:
-    """Country → the person an article names as leading that country's delegation."""
-    pattern = re.compile(load("meetings")["delegation_head"])
-    heads: dict[str | None, str] = {}
-    for sentence in body:
-        text = sentence.segment.text
-        for m in pattern.finditer(text, sentence.start, sentence.end):
-            inside = [
-                o
-                for o in _occurrences_in(sentence, people)
-                if m.start("who") <= o.start < m.end("who")
-            ]
-            if inside:
-                country = people.mentions[inside[0].key].country
-                heads.setdefault(country, inside[0].key)
-    return heads
-
-
-def _occurrences_in(sentence: Sentence, people: ArticlePeople) -> list[Occurrence]:
-    return [o for o in people.occurrences if o.sentence == sentence]
-
-
-@dataclass
-class Draft:
-    """A meeting being assembled: person keys with the position of their mention."""
-
-    verb: Verb
-    sentence: Sentence
-    keys: dict[str, int]
-    roles: dict[str, str] = field(default_factory=dict)
-    reports: list[Sentence] = field(default_factory=list)  # every sentence about it
-
-    @classmethod
-    def of(cls, verb: Verb, sentence: Sentence, keys: dict[str, int], heads: dict) -> Draft:
-        """A draft whose roles come from where each person stands against the verb."""
-        roles = {key: _role(position, verb, key, heads) for key, position in keys.items()}
-        return cls(verb, sentence, dict(keys), roles, [sentence])
-
-    def copy(self) -> Draft:
-        return Draft(self.verb, self.sentence, dict(self.keys), dict(self.roles), [*self.reports])
-
-    def absorb(self, other: Draft) -> None:
-        """Take in the people and sentences of another report of the same encounter."""
-        self.absorb_people(other.keys, other.roles)
-        self.reports += [s for s in other.reports if s not in self.reports]
-
-    def absorb_people(self, keys: dict[str, int], roles: dict[str, str]) -> None:
-        for key, position in keys.items():
-            if key not in self.keys:
-                self.keys[key] = position
-                self.roles[key] = roles.get(key, "participant")
-
-
-def _participants(sentence, people, framing, heads, group) -> dict[str, int]:
-    keys: dict[str, int] = {}
-    start, end = group
-    for occurrence in _occurrences_in(sentence, people):
-        inside = start <= occurrence.start < end
-        if inside and not _is_context_only(occurrence, people, framing):
-            keys.setdefault(occurrence.key, occurrence.start)
-    text = sentence.segment.text[start:end]
-    if len(keys) == 1 and re.search(r"(?i)\bđoàn\b", text):
-        for head in heads.values():
-            keys.setdefault(head, start)
-    return keys
-
-
-def _anaphora(sentence: Sentence, people: ArticlePeople) -> dict[str, int]:
-    """ "hai đồng chí Bộ trưởng" → the two people holding that post in this article."""
-    pattern = re.compile(load("meetings")["pair_anaphora"])
-    text = sentence.segment.text
-    for m in pattern.finditer(text, sentence.start, sentence.end):
-        holders = [
-            key
-            for key, p in people.mentions.items()
-            if any(post.title.casefold() == m.group("post").casefold() for post in p.posts)
-        ]
-        if len(holders) == 2:
-            return dict.fromkeys(holders, m.start())
-    return {}
-
-
-def _side_statement_people(sentence: Sentence, people: ArticlePeople) -> dict[str, int]:
-    """People a "Về phía X có ..." attendance sentence lists."""
-    text = sentence.segment.text[sentence.start : sentence.end]
-    if not SIDE_STATEMENT.match(text):
-        return {}
-    return {o.key: o.start for o in _occurrences_in(sentence, people)}
-
-
-def clause_groups(
-    sentence: Sentence, verbs: list[Verb], people: ArticlePeople
-) -> list[tuple[int, int]]:
-    """Parts of a sentence that each report at most one encounter: clauses split at ";",
-    where a clause without a verb that opens with a title continues the one before it
-    ("hội đàm với A; Bộ trưởng B và đồng chí C" is one list of participants)."""
-    text = sentence.segment.text
-    cuts = [m.start() for m in re.finditer(";", text[sentence.start : sentence.end])]
-    bounds = list(
-        zip([0, *(c + 1 for c in cuts)], [*cuts, sentence.end - sentence.start], strict=True)
-    )
-    groups: list[tuple[int, int]] = []
-    for start, end in ((sentence.start + a, sentence.start + b) for a, b in bounds):
-        has_verb = any(start <= v.start < end for v in verbs)
-        opening = start + len(text[start:end]) - len(text[start:end].lstrip())
-        lists_people = lexicon.cue_pattern().match(text, opening) or any(
-            o.start == opening for o in _occurrences_in(sentence, people)
-        )
-        if groups and not has_verb and lists_people:
-            groups[-1] = (groups[-1][0], end)
-        else:
-            groups.append((start, end))
-    return groups
-
-
-def _group_draft(sentence, group, verbs, people, framing, heads, subject) -> Draft | None:
-    start, end = group
-    inside = [v for v in verbs if start <= v.start < end]
-    verb = reported_kind(sentence.segment.text, inside, start)
-    if verb is None:
-        return None
-    keys = _participants(sentence, people, framing, heads, group)
-    if subject and not any(position < verb.start for position in keys.values()):
-        for key, position in subject.items():
-            keys.setdefault(key, position)
-    return Draft.of(verb, sentence, keys, heads)
-
-
-def sentence_drafts(body: list[Sentence], people: ArticlePeople, heads) -> list[Draft]:
-    """A draft per reported encounter; attendance sentences right after one extend it."""
-    found: list[Draft] = []
-    previous: Draft | None = None
-    for sentence in body:
-        framing = framing_regions(sentence)
-        verbs = find_verbs(sentence, framing)
-        drafts_here: list[Draft] = []
-        for group in clause_groups(sentence, verbs, people):
-            subject = _subject(drafts_here[0]) if drafts_here else {}
-            draft = _group_draft(sentence, group, verbs, people, framing, heads, subject)
-            if draft is not None:
-                drafts_here.append(draft)
-        if drafts_here:
-            found += drafts_here
-            previous = drafts_here[-1]
-            continue
-        attendees = _side_statement_people(sentence, people) if previous else {}
-        if attendees:
-            previous.absorb_people(attendees, {})
-        previous = previous if attendees else None
-    return found
-
-
-def _subject(draft: Draft) -> dict[str, int]:
-    """Who the first clause names before its verb: the subject later clauses share."""
-    return {k: p for k, p in draft.keys.items() if p < draft.verb.start}
+CAPTION_JOINERS = re.compile(r"^[\s,.;:–—-]*(?:(?:và|cùng|với|các|đồng chí)[\s,.;:–—-]*)*$")
+BILATERAL_KINDS = ("talks", "meeting", "reception", "courtesy_call", "call", "signing")
+HOME = "VN"
 
 
 def drafts(body: list[Sentence], people: ArticlePeople) -> list[Draft]:
@@ -234,58 +47,102 @@ def drafts(body: list[Sentence], people: ArticlePeople) -> list[Draft]:
     kinds = {d.verb.kind for d in full}
     for draft in candidates:
         new_kind = not draft.keys and draft.verb.kind not in kinds and full
-        if new_kind and (anaphora := _anaphora(draft.sentence, people)):
-            full.append(Draft.of(draft.verb, draft.sentence, anaphora, heads))
+        if new_kind and (pair := anaphora(draft.sentence, people)):
+            full.append(Draft.of(draft.verb, draft.sentence, pair, heads))
             kinds.add(draft.verb.kind)
     partial = [d for d in candidates if len(d.keys) == 1]
     for draft in partial:
-        target = next((f for f in full if f.verb.kind == draft.verb.kind), None)
-        if target is not None:
-            target.absorb(draft)
+        same_kind = [f for f in full if f.verb.kind == draft.verb.kind]
+        if same_kind:
+            max(same_kind, key=lambda f: len(set(f.keys) & set(draft.keys))).absorb(draft)
     if full:
         return full
     gathered = fold(partial)
     if any(len(d.keys) >= 2 for d in gathered):
         return [d for d in gathered if len(d.keys) >= 2]
-    return _fallback(candidates, people, heads)
+    return _fallback(body, candidates, people, heads)
 
 
-def _fallback(candidates: list[Draft], people: ArticlePeople, heads) -> list[Draft]:
-    """No sentence names two participants: the pair a "hai Bộ trưởng" phrase refers to, or
-    the heads of two delegations when a sentence reports the encounter without names."""
+def _fallback(body, candidates: list[Draft], people: ArticlePeople, heads) -> list[Draft]:
+    """No sentence names two participants: the pair a "hai Bộ trưởng" phrase refers to, the
+    two people a caption line names, or the heads of two delegations, when a sentence
+    reports the encounter without names."""
+    if not candidates:
+        return []
+    first = candidates[0]
     for draft in candidates:
-        if anaphora := _anaphora(draft.sentence, people):
-            return [Draft.of(draft.verb, draft.sentence, anaphora, heads)]
+        if pair := anaphora(draft.sentence, people):
+            return [Draft.of(draft.verb, draft.sentence, pair, heads)]
+    for sentence in body:
+        if len(named := caption_line_people(sentence, people)) >= 2:
+            return [Draft.of(first.verb, sentence, named, heads)]
     sides = {people.mentions[key].country for key in heads.values()}
-    if candidates and len(heads) >= 2 and len(sides) >= 2:
-        first = candidates[0]
+    if len(heads) >= 2 and len(sides) >= 2:
         return [Draft.of(first.verb, first.sentence, dict.fromkeys(heads.values(), 0), heads)]
     return []
 
 
-def _same_encounter(draft: Draft, earlier: Draft) -> bool:
-    if draft.verb.kind == earlier.verb.kind:
-        return True
-    return draft.verb.kind in GENERIC_KINDS and set(draft.keys) <= set(earlier.keys)
+def caption_line_people(sentence: Sentence, people: ArticlePeople) -> dict[str, int]:
+    """People a line names with nothing but their titles ("Thứ trưởng Bùi Văn Nam và đồng
+    chí Phùng Lượng."): a photo caption left in the body, naming who met."""
+    occurrences = people.in_sentence(sentence)
+    if len(occurrences) < 2:
+        return {}
+    text, rest, position = sentence.segment.text, [], sentence.start
+    for o in sorted(occurrences, key=lambda o: o.start):
+        rest.append(text[position : o.start])
+        position = o.end
+    rest.append(text[position : sentence.end])
+    leftover = lexicon.cue_pattern().sub(" ", " ".join(rest))
+    return {o.key: o.start for o in occurrences} if CAPTION_JOINERS.match(leftover) else {}
 
 
-def fold(found: list[Draft]) -> list[Draft]:
-    """Fold reports of the same encounter within one article into the first report."""
-    kept: list[Draft] = []
+def article_countries(body: list[Sentence]) -> set[str]:
+    """The countries an article names, with the home country of the news it is."""
+    text = body[0].segment.text if body else ""
+    return {HOME} | {countries()[m.group(0)] for m in country_pattern().finditer(text)}
+
+
+def assign_opposite_sides(found: list[Draft], people: ArticlePeople, named: set[str]) -> None:
+    """In an article about two countries, the people facing a side of known country in a
+    bilateral encounter are of the other country ("the side in the sentence")."""
+    if len(named) != 2:
+        return
     for draft in found:
-        target = next((k for k in kept if _same_encounter(draft, k)), None)
-        if target is None:
-            kept.append(draft.copy())
-        else:
-            target.absorb(draft)
-    return kept
+        if draft.verb.kind not in BILATERAL_KINDS:
+            continue
+        sides = ({k for k, p in draft.keys.items() if p < draft.verb.start}, set())
+        sides[1].update(set(draft.keys) - sides[0])
+        for this, other in (sides, sides[::-1]):
+            known = {people.mentions[k].country for k in this} - {None}
+            if len(known) == 1 and other:
+                opposite = (named - known).pop()
+                for key in other:
+                    mention = people.mentions[key]
+                    mention.country = mention.country or opposite
 
 
-def _role(position: int, verb: Verb, key: str, heads: dict) -> str:
-    role = verb.roles[0] if position < verb.start else verb.roles[1]
-    if role:
-        return role
-    return "head_of_delegation" if key in heads.values() else "participant"
+def discussion_regions(found: list[Draft]) -> list[list[tuple[int, int]]]:
+    """The body each encounter's topics are read from: the sentences reporting it, and the
+    text from its first report to the first report of the next encounter (where the
+    article tells what was discussed there)."""
+    firsts = sorted({min(s.start for s in d.reports) for d in found})
+    regions = []
+    for draft in found:
+        first = min(s.start for s in draft.reports)
+        later = [f for f in firsts if f > first]
+        narrative = (first, later[0] if later else 1 << 62)
+        regions.append([narrative, *((s.start, s.end) for s in draft.reports)])
+    return regions
+
+
+def meeting_topics(region: list[tuple[int, int]], topics: list[TopicMention]) -> list:
+    """The topics named in one encounter's sentences, each with its evidence."""
+    return [
+        t
+        for t in topics
+        if t.span.field == "body" and any(a <= t.span.start < b for a, b in region)
+    ]
 
 
 def _date(draft: Draft, dates: ArticleDates, context: YearContext, previous) -> Dated:
@@ -325,7 +182,9 @@ def find_meetings(
     """The meetings an article reports, dated, placed, with participants and their roles."""
     facts: list[MeetingFact] = []
     dates = ArticleDates(body[0].segment.text if body else "")
-    for draft in drafts(body, people):
+    found = drafts(body, people)
+    assign_opposite_sides(found, people, article_countries(body))
+    for draft, region in zip(found, discussion_regions(found), strict=True):
         if draft.verb.kind == "visit" and len({people.mentions[k].country for k in draft.keys}) < 2:
             continue  # accompanying one's own leader is no encounter between two sides
         dated = _date(draft, dates, context, facts[-1] if facts else None)
@@ -348,7 +207,7 @@ def find_meetings(
                 date_basis=dated.basis,
                 month_day=None if dated.date else dated.month_day,
                 place=_place(draft.sentence),
-                topics=list(topics),
+                topics=meeting_topics(region, topics),
             )
         )
     return link_to_visit(facts)

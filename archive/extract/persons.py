@@ -229,8 +229,6 @@ def short_references(sentence: Sentence) -> list[Word]:
     return refs
 
 
-
-
 def person_country(candidate: Candidate, sentence: Sentence) -> str | None:
     if candidate.cut_country:
         return candidate.cut_country

@@ -170,6 +170,8 @@ def attach_posts(mention: PersonMention, sentence: Sentence, start: int, end: in
             title=title, organisation=org, span=sentence.span(offset, offset + len(title))
         )
         _add_post(mention, post)
+        if mention.country is None:
+            mention.country = lexicon.post_countries().get(title.casefold())
         if mention.country is None and org:
             mention.country = organisation_country(org)
 

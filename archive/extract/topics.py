@@ -15,14 +15,20 @@ def topic_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((slug, phrase_pattern(t["phrases"])) for slug, t in load("topics").items())
 
 
-def find_topics(body_sentences: list[Sentence]) -> list[TopicMention]:
-    """Each topic the body names, with its first naming phrase as evidence."""
-    found: dict[str, TopicMention] = {}
+def topic_mentions(body_sentences: list[Sentence]) -> list[TopicMention]:
+    """Every sentence's topics, each with the first phrase that names it there."""
+    found = []
     for sentence in body_sentences:
         text = sentence.segment.text
         for slug, pattern in topic_patterns():
-            if slug in found:
-                continue
             if m := pattern.search(text, sentence.start, sentence.end):
-                found[slug] = TopicMention(slug, sentence.span(m.start(), m.end()))
-    return sorted(found.values(), key=lambda t: (t.span.start, t.slug))
+                found.append(TopicMention(slug, sentence.span(m.start(), m.end())))
+    return sorted(found, key=lambda t: (t.span.start, t.slug))
+
+
+def find_topics(mentions: list[TopicMention]) -> list[TopicMention]:
+    """Each topic the body names, with its first naming phrase as evidence."""
+    first: dict[str, TopicMention] = {}
+    for mention in mentions:
+        first.setdefault(mention.slug, mention)
+    return sorted(first.values(), key=lambda t: (t.span.start, t.slug))
