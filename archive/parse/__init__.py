@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 from archive.knowledge import load
 from archive.parse.clean import Credit, clean_body, find_photo_credit, is_navigation
 from archive.parse.dates import PartialDate, date_line, page_prefix, trailing_date
-from archive.read import SourceText
+from archive.parse.html import HtmlPage
+from archive.read import SourceText, looks_like_html
 
 SEPARATOR = re.compile(r"^-{5,}\s*$", re.MULTILINE)
 URL_LINE = re.compile(r"^\s*(https?://\S+)\s*$")
@@ -172,13 +173,30 @@ def outlet_for(url: str | None, source_tag: str | None) -> str | None:
     return outlets["tags"].get(source_tag) if source_tag else None
 
 
+def split_html(text: str) -> Header:
+    """A web page: trafilatura's main text, title, date and canonical URL."""
+    page = HtmlPage(text)
+    if not page.text.strip():
+        raise ParseError("HTML page with no main text that trafilatura could find")
+    return Header(
+        rest=page.body,
+        title=page.title,
+        url=page.url,
+        date=page.date,
+        date_source="html_metadata" if page.date else None,
+    )
+
+
 def parse_article(source: SourceText) -> ParsedArticle:
     """Detect the layout of ``source`` and split it into fields; raise ParseError if empty."""
     text = source.text
-    found = next(((name, split) for name, detect, split in LAYOUTS if detect(text)), None)
-    if found is None:
-        raise ParseError("no article text: only whitespace or page furniture")
-    layout, split = found
+    if looks_like_html(text):
+        layout, split = "html", split_html
+    else:
+        found = next(((name, split) for name, detect, split in LAYOUTS if detect(text)), None)
+        if found is None:
+            raise ParseError("no article text: only whitespace or page furniture")
+        layout, split = found
     header = split(text)
     cleaned = clean_body(header.rest)
     if not cleaned.body:
