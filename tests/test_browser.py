@@ -138,6 +138,7 @@ def test_from_home_to_the_sentence_in_clicks(visit):
     assert "hội đàm" in " ".join(focus.all_inner_texts())
     assert "Quách Thanh Côn" in visit.text("blockquote.sentence")
     assert focus.first.is_visible() and visit.page.url.endswith("#focus")
+    visit.page.evaluate("document.getElementById('focus').scrollIntoView({block: 'center'})")
     visit.shot("article")
 
 
@@ -149,7 +150,7 @@ def test_article_page_is_readable(visit):
     body = visit.page.locator("div.article-text").first
     assert body.bounding_box()["y"] < 900 and len(body.inner_text()) > 500
     assert visit.page.locator("mark.fact").count() > 5
-    assert "sha256" not in visit.text(".meta")
+    assert "sha256" not in visit.text(".archive-meta")
 
 
 @pytest.mark.parametrize("typed", ["ma tuy", "hoà"])
@@ -201,7 +202,7 @@ def test_a_partial_date_reads_as_the_text_gives_it(visit):
     assert visit.text("td.col-when") == "13/1, year not stated"
     visit.click("td.col-meeting_id a")
     assert "13/1, year not stated" in visit.text("h1")
-    assert "The text gives the day and month only" in visit.text(".meta")
+    assert "The text gives the day and month only" in visit.text(".archive-meta")
 
 
 def test_database_page_puts_questions_and_browsing_first(visit):
