@@ -263,6 +263,14 @@ def title_country(before: str) -> str | None:
     return first_country_of_text(window[cues[-1].start() :])
 
 
+def _shares_residence(candidate: Candidate) -> bool:
+    """Whether the residence after a name is said of the people listed before it too."""
+    text = candidate.sentence.segment.text
+    after = text[candidate.end : min(candidate.sentence.end, candidate.end + CONTEXT_WINDOW)]
+    m = lexicon.country_frames()["residence"].match(after)
+    return bool(m) and "cùng" in after[: m.start("where")]
+
+
 def place_country(where: str) -> str | None:
     """The country of a place phrase: a named country or place, or a unit only Vietnam has."""
     if lexicon.home_units().match(where):
@@ -279,20 +287,17 @@ GROUP_START = re.compile(r".*\b(?:[Đđ]oàn|với|cùng)\b", re.DOTALL)
 
 
 def led_group_country(before: str) -> str | None:
-    """The country of the group a "do <titles> X" phrase says X leads."""
-    chain_at = len(before)
-    for m in re.finditer(r"\bdo\s+", before[-120:]):
-        chain_at = len(before) - 120 + m.end() if len(before) > 120 else m.end()
-    between = before[chain_at:]
-    if chain_at == len(before) and between:
+    """The country of the group a "do <titles> X" or "dưới sự chỉ huy của <titles> X" phrase
+    says X leads: the last country or place the group's words name."""
+    window = before[-TITLE_WINDOW:]
+    leads = list(lexicon.country_frames()["led_by"].finditer(window))
+    if not leads:
         return None
-    posts, consumed = parse_chain(between)
-    if between[consumed:].strip():
-        return None
-    led = lexicon.country_frames()["led_group"].search(before[:chain_at])
-    if not led:
-        return None
-    group = led.group("where")
+    after_lead = window[leads[-1].end() :]
+    _posts, consumed = parse_chain(after_lead)
+    if after_lead[consumed:].strip():
+        return None  # words other than titles between the phrase and the name
+    group = window[: leads[-1].start()]
     start = GROUP_START.match(group)
     return country_of_text(group[start.end() if start else 0 :])
 
@@ -384,10 +389,15 @@ def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
         candidates = find_candidates(sentence)
         candidates += [k for k in known_in(sentence) if not _overlaps(k, candidates)]
         previous: Occurrence | None = None
+        listed: list[PersonMention] = []
         for candidate in sorted(candidates, key=lambda c: c.start):
             mention = _mention_for(people, candidate)
             attach_posts(mention, sentence, candidate.start, candidate.end)
             mention.country = mention.country or context_country(candidate)
+            if mention.country and _shares_residence(candidate):
+                for earlier in listed:  # "A (20 tuổi), B (19 tuổi, cùng ở xã X)"
+                    earlier.country = earlier.country or mention.country
+            listed.append(mention)
             key = name_key(mention.name)
             occurrence = Occurrence(key, candidate.start, candidate.end, sentence)
             if previous and bracketed_after(sentence.segment.text, previous.end, occurrence.start):
