@@ -385,3 +385,13 @@ def test_database_page_lists_questions_and_browsing_before_tables(datasette):
     page = html(datasette, "/archive")
     assert page.index("Questions") < page.index("Browse") < page.index('id="tables"')
     assert "select * from article_credits" not in page and "from meetings_browse" in page
+
+
+def test_facets_link_to_pages_and_label_in_the_other_language(datasette):
+    page = html(datasette, "/archive/meetings_browse?_facet=kind_en")
+    facets = page[page.index('<div class="facet-results">') :]
+    [topic] = rows(datasette, "/archive/topics.json?slug=counter_terrorism")
+    assert f'<span class="en">{topic["name_vi"]}</span>' in facets
+    assert 'Talks</a> <span class="en">hội đàm</span>' in facets
+    assert f'href="/archive/topics/{topic["id"]}" title="page of Counter-terrorism">→</a>' in facets
+    assert "(array)" not in page

@@ -10,7 +10,14 @@ from collections.abc import Awaitable, Callable
 
 from markupsafe import Markup, escape
 
-from archive.datasette.labels import Names, country_label, kind_label, names, place_label
+from archive.datasette.labels import (
+    KINDS,
+    Names,
+    country_label,
+    kind_label,
+    names,
+    place_label,
+)
 from archive.views import VIEWS
 
 # Columns of views and query results naming rows of a linked table.
@@ -33,6 +40,7 @@ ROW_LINKS: dict[tuple[str | None, str], tuple[str, str]] = {
 ID_COLUMNS = {"meeting_id": "meetings", "article_id": "articles"}
 COUNTRY_COLUMNS = frozenset({"country", "country_b", "side", "side_a", "side_b", "sides"})
 SNIPPET_COLUMNS = frozenset({"excerpt", "snippet"})
+KIND_VI = {record["en"]: record["vi"] for record in KINDS.values()}
 # search snippets mark the matched words with these (the queries' snippet() arguments)
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
 
@@ -113,12 +121,21 @@ def country_cell(value: object) -> Markup:
     return with_label(str(value), country_label(value))
 
 
-def facet_label(column: str, value: object) -> Markup:
-    """The English label shown beside a facet value (a country code, a place)."""
+def facet_label(column: str, value: object, known: Names) -> Markup:
+    """The label shown beside a facet value: English for a country code, a place or a kind
+    code; Vietnamese for an English topic or kind."""
     if column in COUNTRY_COLUMNS:
         label = country_label(value)
+    elif column == "place":
+        label = place_label(value)
+    elif column == "kind":
+        label = (kind_label(value) or (None,))[0]
+    elif column == "kind_en":
+        label = KIND_VI.get(value)
+    elif ENTITY_COLUMNS.get(column) == "topics":
+        label = known.topic_vi.get(value)
     else:
-        label = place_label(value) if column == "place" else None
+        label = None
     return Markup(' <span class="en">{}</span>').format(label) if label else Markup("")
 
 

@@ -93,7 +93,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             "entity_link": lambda column, value: renderer.entity(
                 cells.ENTITY_COLUMNS[column], value
             ),
-            "facet_label": cells.facet_label,
+            "facet_label": lambda column, value: cells.facet_label(column, value, known),
             "facet_page": renderer.page_link,
             "country_label": labels.country_label,
             "place_label": labels.place_label,
