@@ -15,6 +15,13 @@ from dataclasses import dataclass, field
 
 from archive.extract import lexicon
 from archive.extract.coreference import bracketed_after, fold_variants
+from archive.extract.countries import (
+    context_country,
+    home_country,
+    relational_countries,
+    shares_residence,
+    text_before,
+)
 from archive.extract.names import (
     NAME_WORDS,
     anonymised,
@@ -27,8 +34,8 @@ from archive.extract.names import (
     not_a_name,
     split_mixed,
 )
-from archive.extract.posts import AFTER_NAME_POST, attach_posts, parse_chain
-from archive.extract.text import Sentence, Word, country_of_text, first_country_of_text, words
+from archive.extract.posts import AFTER_NAME_POST, attach_posts
+from archive.extract.text import Sentence, Word, words
 from archive.facts import PersonMention
 from archive.vietnamese import name_key
 
@@ -87,16 +94,9 @@ class ArticlePeople:
         return self._by_sentence.get((sentence.segment.field, sentence.start), [])
 
 
-CONTEXT_WINDOW = 200  # characters read around a name: the work per name stays bounded
-
-
-def _before(sentence: Sentence, start: int) -> str:
-    return sentence.segment.text[max(sentence.start, start - CONTEXT_WINDOW) : start]
-
-
 def _left_context(sentence: Sentence, start: int) -> str:
     """The clause a name stands in, up to the name."""
-    before = _before(sentence, start)
+    before = text_before(sentence, start)
     pieces = CLAUSE_BREAK.split(before)
     return pieces[-1] if pieces else before
 
@@ -236,83 +236,6 @@ def person_country(candidate: Candidate, sentence: Sentence) -> str | None:
     return record["country"] if record else None
 
 
-def context_country(candidate: Candidate) -> str | None:
-    """Country from what surrounds a name: nationality or residence after it, the side its
-    clause speaks for, or the group it leads ("Đoàn ... Trung Quốc do ông X")."""
-    frames = lexicon.country_frames()
-    text = candidate.sentence.segment.text
-    after = text[candidate.end : min(candidate.sentence.end, candidate.end + CONTEXT_WINDOW)]
-    for key in ("nationality", "residence"):
-        if (m := frames[key].match(after)) and (country := place_country(m.group("where"))):
-            return country
-    before = _before(candidate.sentence, candidate.start)
-    return led_group_country(before) or side_country(before) or title_country(before)
-
-
-TITLE_WINDOW = 120
-
-
-def title_country(before: str) -> str | None:
-    """The country the titles right before a name give ("Trợ lý Ngoại trưởng Hoa Kỳ phụ
-    trách ... X", "Phó Thị trưởng thành phố Sùng Tả X"): the first one after the last post,
-    with no clause break between it and the name."""
-    window = before[-TITLE_WINDOW:]
-    cues = list(lexicon.post_pattern().finditer(window))
-    if not cues or re.search(r"[,;:()]", window[cues[-1].start() :]):
-        return None
-    return first_country_of_text(window[cues[-1].start() :])
-
-
-def _shares_residence(candidate: Candidate) -> bool:
-    """Whether the residence after a name is said of the people listed before it too."""
-    text = candidate.sentence.segment.text
-    after = text[candidate.end : min(candidate.sentence.end, candidate.end + CONTEXT_WINDOW)]
-    m = lexicon.country_frames()["residence"].match(after)
-    return bool(m) and "cùng" in after[: m.start("where")]
-
-
-def place_country(where: str) -> str | None:
-    """The country of a place phrase: a named country or place, or a unit only Vietnam has."""
-    if lexicon.home_units().match(where):
-        return "VN"
-    return country_of_text(where)
-
-
-def side_country(before: str) -> str | None:
-    sides = list(lexicon.country_frames()["side"].finditer(before))
-    return country_of_text(sides[-1].group("where")) if sides else None
-
-
-GROUP_START = re.compile(r".*\b(?:[Đđ]oàn|với|cùng)\b", re.DOTALL)
-
-
-def led_group_country(before: str) -> str | None:
-    """The country of the group a "do <titles> X" or "dưới sự chỉ huy của <titles> X" phrase
-    says X leads: the last country or place the group's words name."""
-    window = before[-TITLE_WINDOW:]
-    leads = list(lexicon.country_frames()["led_by"].finditer(window))
-    if not leads:
-        return None
-    after_lead = window[leads[-1].end() :]
-    _posts, consumed = parse_chain(after_lead)
-    if after_lead[consumed:].strip():
-        return None  # words other than titles between the phrase and the name
-    group = window[: leads[-1].start()]
-    start = GROUP_START.match(group)
-    return country_of_text(group[start.end() if start else 0 :])
-
-
-def home_country(mention: PersonMention) -> str | None:
-    """Vietnam, for a post in a body Vietnamese news names without a country
-    ("Cục trưởng Cục Cảnh sát giao thông")."""
-    for post in mention.posts:
-        org = post.organisation or ""
-        home = lexicon.home_body_heads().match(org) or lexicon.home_unit_codes().match(org)
-        if home and country_of_text(org) is None:
-            return "VN"
-    return None
-
-
 def new_mention(candidate: Candidate) -> PersonMention:
     span = candidate.sentence.span(candidate.start, candidate.end)
     return PersonMention(
@@ -385,25 +308,30 @@ def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
     """Every person the sentences name, with posts, country and every occurrence."""
     people = ArticlePeople()
     bracketed: list[tuple[str, str]] = []
+    sentences_named = []
     for sentence in all_sentences:
         candidates = find_candidates(sentence)
         candidates += [k for k in known_in(sentence) if not _overlaps(k, candidates)]
         previous: Occurrence | None = None
         listed: list[PersonMention] = []
+        named: list[tuple[PersonMention, int, int]] = []
         for candidate in sorted(candidates, key=lambda c: c.start):
             mention = _mention_for(people, candidate)
             attach_posts(mention, sentence, candidate.start, candidate.end)
-            mention.country = mention.country or context_country(candidate)
-            if mention.country and _shares_residence(candidate):
+            context = context_country(sentence, candidate.start, candidate.end)
+            mention.country = mention.country or context
+            if mention.country and shares_residence(sentence, candidate.end):
                 for earlier in listed:  # "A (20 tuổi), B (19 tuổi, cùng ở xã X)"
                     earlier.country = earlier.country or mention.country
             listed.append(mention)
+            named.append((mention, candidate.start, candidate.end))
             key = name_key(mention.name)
             occurrence = Occurrence(key, candidate.start, candidate.end, sentence)
             if previous and bracketed_after(sentence.segment.text, previous.end, occurrence.start):
                 bracketed.append((previous.key, key))
             people.occurrences.append(occurrence)
             previous = occurrence
+        sentences_named.append((sentence, named))
     known = {k for k in people.mentions if k in lexicon.known_people()}
     fold_variants(people.mentions, people.occurrences, bracketed, known)
     taken = {(o.sentence.segment.field, o.start) for o in people.occurrences}
@@ -414,4 +342,6 @@ def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
                 _fold_short_reference(people, ends, word, sentence)
     for mention in people.mentions.values():
         mention.country = mention.country or home_country(mention)
+    for sentence, named in sentences_named:
+        relational_countries(sentence, named)
     return people
