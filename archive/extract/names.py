@@ -140,8 +140,13 @@ def framed_name(candidate: list[Word]) -> bool:
     first = candidate[0].text
     if first in lexicon.organisation_words() or not first[0].isalpha():
         return False
-    capitals = [w.text.isupper() and len(w.text) > 1 for w in candidate]
+    capitals = [w.text.isupper() and len(w.text) > 1 for w in candidate if not initials(w.text)]
     return all(capitals) or not any(capitals)
+
+
+def initials(word: str) -> bool:
+    """ "A.V", "V": a name's initials, not a word in capitals."""
+    return all(len(part) == 1 and part.isupper() for part in word.split("."))
 
 
 def named_after(text: str, start: int) -> bool:

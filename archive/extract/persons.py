@@ -198,7 +198,8 @@ def _accept(candidate: Candidate, left: str, found: list[Candidate]) -> bool:
         return True
     if not looks_like_name(words_):
         return False
-    if is_foreign_latin(words_) and not (candidate.cued and left.strip()):
+    in_brackets = bool(found) and bracketed_after(text, found[-1].end, candidate.start)
+    if is_foreign_latin(words_) and not (candidate.cued and left.strip()) and not in_brackets:
         return False
     known = name_key(candidate.text) in lexicon.known_people()
     post_after = bool(AFTER_NAME_POST.match(after)) and bool(
@@ -210,6 +211,7 @@ def _accept(candidate: Candidate, left: str, found: list[Candidate]) -> bool:
         or known
         or post_after
         or continues_list
+        or in_brackets
         or bool(AFTER_NAME_PERSON.match(after))
     )
 
