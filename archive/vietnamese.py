@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 OPEN_CLUSTERS = ("oa", "oe", "uy")
@@ -54,6 +55,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).lower()
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
     """Comparison key for names: normalised, case-folded, single-spaced."""
     return " ".join(normalise(name).casefold().split())

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from archive.parse.dates import PartialDate
 
@@ -92,9 +93,10 @@ def _not_event_dates(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_dates(text: str) -> list[DateMention]:
+@lru_cache(maxsize=16)
+def find_dates(text: str) -> tuple[DateMention, ...]:
     """Day-and-month dates in ``text``, in order, without overlaps; timestamps and
-    anniversary spans left out."""
+    anniversary spans left out (found once per text: several stages ask)."""
     taken = _not_event_dates(text)
     found: list[DateMention] = []
     for m in MONTH_RANGE.finditer(text):
@@ -113,7 +115,7 @@ def find_dates(text: str) -> list[DateMention]:
             )
             if PartialDate.from_parts(mention.year or 2000, mention.month, mention.day):
                 found.append(mention)
-    return sorted(found, key=lambda d: d.start)
+    return tuple(sorted(found, key=lambda d: d.start))
 
 
 def report_date(text: str) -> PartialDate | None:

@@ -33,6 +33,7 @@ SIDE_STATEMENT = re.compile(
 )
 TITLE_CHAIN = re.compile(r"[\w\s]*,?\s*")
 MAX_CHAIN_TITLES = 12  # a comma-chained run of titles before a name is never longer
+MAX_REPORTS = 50  # sentences kept per encounter (they date it and give its topics)
 
 
 @lru_cache(maxsize=64)
@@ -120,7 +121,10 @@ class Draft:
     def absorb(self, other: Draft) -> None:
         """Take in the people and sentences of another report of the same encounter."""
         self.absorb_people(other.keys, other.roles)
-        self.reports += [s for s in other.reports if s not in self.reports]
+        known = {id(s) for s in self.reports}
+        if len(known) + len(other.reports) > MAX_REPORTS:
+            return  # a report that repeats itself endlessly: its first sentences suffice
+        self.reports += [s for s in other.reports if id(s) not in known]
 
     def absorb_people(self, keys: dict[str, int], roles: dict[str, str]) -> None:
         for key, position in keys.items():

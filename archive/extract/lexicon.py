@@ -221,3 +221,9 @@ def unit_words() -> frozenset[str]:
 def post_countries() -> dict[str, str]:
     """Posts only one country's system has ("Ủy viên Quốc vụ" is China's) → that country."""
     return {normalise(k).casefold(): v for k, v in load("titles")["post_countries"].items()}
+
+
+@cache
+def frame_words() -> frozenset[str]:
+    """Honorifics and ranks, case-folded: the words right before a name that make it one."""
+    return frozenset(normalise(w).casefold() for w in [*load("titles")["honorifics"], *ranks()])

@@ -4,6 +4,7 @@ Latin-script foreign names, and what is a place or a body rather than a person."
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from archive.extract import lexicon
 from archive.extract.text import (
@@ -29,8 +30,10 @@ def _joins(text: str, previous: Word, word: Word) -> bool:
     return gap == " " or (gap == ". " and len(previous.text) == 1 and previous.text.isupper())
 
 
-def capitalised_runs(sentence: Sentence) -> list[list[Word]]:
-    """Maximal runs of capitalised words joined by single spaces (or ". " after an initial)."""
+@lru_cache(maxsize=256)
+def capitalised_runs(sentence: Sentence) -> tuple[tuple[Word, ...], ...]:
+    """Maximal runs of capitalised words joined by single spaces (or ". " after an initial);
+    found once per sentence (names and short references both ask)."""
     runs: list[list[Word]] = []
     text = sentence.segment.text
     for word in words(sentence.text, sentence.start):
@@ -41,7 +44,7 @@ def capitalised_runs(sentence: Sentence) -> list[list[Word]]:
                 runs.append([word])
         else:
             runs.append([word])
-    return [r for r in runs if r[0].capitalised and r[0].text[0].isalpha()]
+    return tuple(tuple(r) for r in runs if r[0].capitalised and r[0].text[0].isalpha())
 
 
 def is_syllable(word: str) -> bool:

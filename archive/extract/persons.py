@@ -139,15 +139,22 @@ def _directly_framed(sentence: Sentence, run: list[Word], country: str | None) -
     after it ("Giàng A Lảnh (sinh năm 1988", "Wu He Shan (SN 1963")."""
     text = sentence.segment.text
     before = text[max(sentence.start, run[0].start - 60) : run[0].start]
-    after = text[run[-1].end : sentence.end]
-    cues = list(lexicon.honorific_or_rank_pattern().finditer(before))
-    cue = cues[-1] if cues else None
+    after = text[run[-1].end : min(sentence.end, run[-1].end + 60)]
     return bool(
-        (cue is not None and not before[cue.end() :].strip())
-        or (country is not None and lexicon.cue_pattern().search(_clause_before(before)))
-        or lexicon.person_list_opener().search(before)
+        _ends_with_frame_word(before)
         or lexicon.person_appositive().match(after)
+        or (country is not None and lexicon.cue_pattern().search(_clause_before(before)))
+        or (LIST_OPENER_END.search(before) and lexicon.person_list_opener().search(before))
     )
+
+
+LIST_OPENER_END = re.compile(r"\b(?:gồm|là)\s*:?\s*$")
+
+
+def _ends_with_frame_word(before: str) -> bool:
+    """Whether an honorific or a rank ends ``before`` ("... ông ", "... Đại tá ")."""
+    tail = before.split()[-3:]
+    return any(" ".join(tail[-size:]).casefold() in lexicon.frame_words() for size in range(1, 4))
 
 
 def _without_repeated_surname(run: list[Word]) -> list[Word]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
 
@@ -16,14 +17,20 @@ def topic_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def topic_mentions(body_sentences: list[Sentence]) -> list[TopicMention]:
-    """Every sentence's topics, each with the first phrase that names it there."""
-    found = []
-    for sentence in body_sentences:
-        text = sentence.segment.text
-        for slug, pattern in topic_patterns():
-            if m := pattern.search(text, sentence.start, sentence.end):
-                found.append(TopicMention(slug, sentence.span(m.start(), m.end())))
-    return sorted(found, key=lambda t: (t.span.start, t.slug))
+    """Every sentence's topics, each with the first phrase that names it there (each
+    topic's phrases are searched once over the whole body)."""
+    if not body_sentences:
+        return []
+    text = body_sentences[0].segment.text
+    starts = [s.start for s in body_sentences]
+    found: dict[tuple[str, int], TopicMention] = {}
+    for slug, pattern in topic_patterns():
+        for m in pattern.finditer(text):
+            index = bisect.bisect_right(starts, m.start()) - 1
+            sentence = body_sentences[index] if index >= 0 else None
+            if sentence and m.end() <= sentence.end and (slug, index) not in found:
+                found[(slug, index)] = TopicMention(slug, sentence.span(m.start(), m.end()))
+    return sorted(found.values(), key=lambda t: (t.span.start, t.slug))
 
 
 def find_topics(mentions: list[TopicMention]) -> list[TopicMention]:
