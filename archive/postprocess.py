@@ -13,7 +13,7 @@ import sqlite_utils
 
 from archive.knowledge import load
 from archive.vietnamese import fold
-from archive.views import VIEWS
+from archive.views import BROWSE_TABLES, VIEWS, table_of
 
 # Vietnamese words keep their diacritics ("năm" ≠ "nam"): never remove_diacritics 2.
 # Text is stored, and queries are rewritten, in archive.vietnamese.normalise() form.
@@ -101,6 +101,17 @@ def build_facts(db: sqlite_utils.Database) -> None:
     _replace_table(db, "search_facts", rows, "id", columns)
 
 
+def build_browse_tables(db: sqlite_utils.Database) -> None:
+    """The tables behind the browse views (``views.BROWSE_TABLES``), indexed on their first
+    column (the meeting, article or person)."""
+    for view, sql in BROWSE_TABLES.items():
+        table = table_of(view)
+        db.execute(f"DROP TABLE IF EXISTS [{table}]")
+        db.execute(f"CREATE TABLE [{table}] AS {sql.strip()}")
+        key = db[table].columns[0].name
+        db[table].create_index([key], index_name=f"ix_{table}_{key}")
+
+
 def build_folded_facts(db: sqlite_utils.Database) -> None:
     """``search_facts_folded``: the facts' text without diacritics (same ids as
     ``search_facts``), so evidence typed without diacritics is found too."""
@@ -125,6 +136,7 @@ def ensure_db_shape(path: str | Path) -> None:
     build_meeting_kinds(db)
     build_places(db)
     build_countries(db)
+    build_browse_tables(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     build_folded_articles(db)

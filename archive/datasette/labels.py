@@ -5,6 +5,7 @@ countries, places and meeting kinds from the knowledge files."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from archive.knowledge import load
 
@@ -31,16 +32,28 @@ class Names:
         return self.ids.get(table, {}).get(label) if isinstance(label, str) else None
 
 
-_CACHE: dict[tuple[str, str], Names] = {}
+# database name → (content version, its maps): one entry per database, replaced on change
+_CACHE: dict[str, tuple[tuple, Names]] = {}
+
+
+def _version(db) -> tuple | None:
+    """What identifies the database's content: its hash (immutable files), else the file's
+    modification time and size; None for an in-memory database."""
+    if db.hash:
+        return (db.hash,)
+    if db.path and Path(db.path).exists():
+        stat = Path(db.path).stat()
+        return (stat.st_mtime_ns, stat.st_size)
+    return None
 
 
 async def names(datasette, database: str) -> Names:
-    """The label → id maps of ``database``; cached while its content hash stays the same
-    (immutable files), read afresh for a mutable database."""
+    """The label → id maps of ``database``, cached while its content stays the same."""
     db = datasette.get_database(database)
-    key = (database, db.hash) if db.hash else None
-    if key in _CACHE:
-        return _CACHE[key]
+    version = _version(db)
+    cached = _CACHE.get(database)
+    if version is not None and cached and cached[0] == version:
+        return cached[1]
     found = Names()
     tables = set(await db.table_names())
     for table, sql in ENTITY_SQL.items():
@@ -50,8 +63,8 @@ async def names(datasette, database: str) -> Names:
     if "topics" in tables:
         result = await db.execute("SELECT name_en, name_vi FROM topics")
         found.topic_vi = dict(result.rows)
-    if key is not None:
-        _CACHE[key] = found
+    if version is not None:
+        _CACHE[database] = (version, found)
     return found
 
 
