@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
+from contextlib import closing, nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -12,21 +14,31 @@ import click
 
 from archive.db import (
     DEFAULT_DB,
-    DatabaseBusy,
     database_url,
     import_lock,
     make_engine,
+    serving_lock,
     sqlite_path,
     upgrade_to_head,
 )
-from archive.importer import import_paths
+from archive.errors import OPERATOR_ERRORS, describe
+from archive.importer import ImportSummary, import_paths
 from archive.read import scan
 
 SEEDS_DIR = "seeds"
+DB_KEY = "archive.db"  # where the --db value is kept for error messages
+
+
+def _remember_db(ctx: click.Context, _param, value: str) -> str:
+    ctx.find_root().meta[DB_KEY] = value
+    return value
+
+
 db_option = click.option(
     "--db",
     default=DEFAULT_DB,
     show_default=True,
+    callback=_remember_db,
     help="SQLite file path or SQLAlchemy URL (e.g. postgresql+psycopg://user@host/archive).",
 )
 
@@ -38,11 +50,23 @@ def sqlite_file_option(help_text: str):
         default=DEFAULT_DB,
         show_default=True,
         type=click.Path(exists=True),
+        callback=_remember_db,
         help=help_text,
     )
 
 
-@click.group()
+class ArchiveGroup(click.Group):
+    """Operator errors (a locked, read-only, full, foreign or missing database, a path that
+    cannot be used) end any command with one line and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OPERATOR_ERRORS as error:
+            raise click.ClickException(describe(error, ctx.meta.get(DB_KEY))) from None
+
+
+@click.group(cls=ArchiveGroup)
 @click.version_option(package_name="vn-cn-security-archive")
 def cli() -> None:
     """Build, search and publish the Vietnam–China security cooperation archive."""
@@ -51,44 +75,84 @@ def cli() -> None:
 @cli.command()
 @db_option
 def migrate(db: str) -> None:
-    """Create the database or upgrade it to the latest schema migration."""
+    """Create the database or upgrade it to the latest schema migration (a database that is
+    neither empty nor an archive database is refused and left untouched)."""
     url = upgrade_to_head(db)
+    path = sqlite_path(url)
+    if path is not None and _has_search_tables(path):
+        from archive.postprocess import ensure_db_shape
+
+        ensure_db_shape(path)  # a data migration may have changed what they index
     click.echo(f"Database at head: {url}")
 
 
+def _has_search_tables(path: Path) -> bool:
+    from sqlite_utils import Database
+
+    database = Database(path)
+    try:
+        return database["search_facts"].exists()
+    finally:
+        database.close()
+
+
 def run_import(db: str, paths: tuple[str, ...], prune: bool = False) -> int:
-    """Migrate, import ``paths`` with a progress bar and print the summary; return failures."""
+    """Migrate, import ``paths`` with a progress bar and print the summary; return failures.
+    An operator error stops the import: the summary of what was done, then the error."""
     url = database_url(db)
+    summary = ImportSummary()
 
     def tell_waiting() -> None:
         click.echo(f"Waiting for another import into {db} to finish...", err=True)
 
     try:
         with import_lock(url, on_wait=tell_waiting):
-            return _import_locked(url, paths, prune)
-    except DatabaseBusy as error:
-        raise click.ClickException(str(error)) from None
+            _import_locked(url, paths, prune, summary)
+    except OPERATOR_ERRORS as error:
+        _report(summary)
+        click.echo(summary.line())
+        raise click.ClickException(f"import stopped: {describe(error, db)}") from None
+    _report(summary)
+    path = sqlite_path(url)
+    if path is not None:
+        _refresh_search(path, db, summary)
+    click.echo(summary.line())
+    return summary.failed
 
 
-def _import_locked(url: str, paths: tuple[str, ...], prune: bool) -> int:
+def _import_locked(url: str, paths: tuple[str, ...], prune: bool, summary: ImportSummary):
     upgrade_to_head(url)
     engine = make_engine(url)
     files = sum(1 for found in scan(paths) if not found.skip)
-    with click.progressbar(length=files, label="Importing", file=sys.stderr, show_pos=True) as bar:
-        summary = import_paths(
-            engine, paths, prune=prune, on_file=lambda _path, _outcome: bar.update(1)
-        )
-    engine.dispose()
+    try:
+        with click.progressbar(
+            length=files, label="Importing", file=sys.stderr, show_pos=True
+        ) as bar:
+            import_paths(engine, paths, prune, lambda _path, _outcome: bar.update(1), summary)
+    finally:
+        engine.dispose()
+
+
+def _report(summary: ImportSummary) -> None:
     for path, reason in summary.skipped:
         click.echo(f"skipped: {path}: {reason}", err=True)
     for path, reason in summary.errors:
         click.echo(f"error: {path}: {reason}", err=True)
-    if sqlite_path(url) is not None:
-        from archive.postprocess import ensure_db_shape
 
-        ensure_db_shape(sqlite_path(url))
-    click.echo(summary.line())
-    return summary.failed
+
+def _refresh_search(path: Path, db: str, summary: ImportSummary) -> None:
+    """Full-text search, derived tables and views; if that fails the articles are stored
+    but searches are stale: say so, with the summary, and fail."""
+    from archive.postprocess import ensure_db_shape
+
+    try:
+        ensure_db_shape(path)
+    except OPERATOR_ERRORS as error:
+        click.echo(summary.line())
+        raise click.ClickException(
+            f"the articles are stored but search tables and views were not refreshed "
+            f"({describe(error, db)}): run the import again to refresh them"
+        ) from None
 
 
 @cli.command(name="import")
@@ -115,19 +179,36 @@ def import_command(paths: tuple[str, ...], db: str, prune: bool) -> None:
 )
 @click.option("--output", default=DEFAULT_DB, show_default=True, help="Database file to write.")
 def build(seeds: str, output: str) -> None:
-    """Build the archive from scratch: migrate, import the seeds, add search and views."""
+    """Build the archive from scratch: migrate, import the seeds, add search and views. The
+    same seeds and code give the same bytes: no clock time is stored."""
     target = Path(output).resolve()
-    fd, temp_name = tempfile.mkstemp(suffix=".db", dir=target.parent)
-    os.close(fd)
-    os.unlink(temp_name)
-    try:
-        failures = run_import(temp_name, (seeds,))
-        os.replace(temp_name, target)
-    finally:
-        Path(temp_name).unlink(missing_ok=True)
+    with import_lock(database_url(target)) if target.exists() else nullcontext():
+        fd, temp_name = tempfile.mkstemp(suffix=".db", dir=target.parent)
+        os.close(fd)
+        os.unlink(temp_name)
+        try:
+            failures = run_import(temp_name, (seeds,))
+            without_clock_times(Path(temp_name))
+            os.replace(temp_name, target)
+        finally:
+            Path(temp_name).unlink(missing_ok=True)
     click.echo(f"Built {output}")
     if failures:
         sys.exit(1)
+
+
+# The import log's clock times are the only values that differ between two builds.
+BLANK_CLOCK_TIMES = """
+UPDATE import_runs SET started_at = '', finished_at = NULL;
+UPDATE import_errors SET time = '';
+"""
+
+
+def without_clock_times(path: Path) -> None:
+    """Blank the import log's times, then VACUUM (no old page keeps them either)."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.executescript(BLANK_CLOCK_TIMES)
+        conn.execute("VACUUM")
 
 
 @cli.command()
@@ -135,10 +216,13 @@ def build(seeds: str, output: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 def serve(db: str, host: str, port: int) -> None:
-    """Serve the archive read-only (immutable) in Datasette, with the project's metadata."""
+    """Serve the archive read-only (immutable) in Datasette, with the project's metadata.
+    While it serves, imports into the file are refused (the server never expects changes)."""
     from archive.datasette import run_server
 
-    sys.exit(run_server(Path(db), host, port))
+    with serving_lock(Path(db)):
+        code = run_server(Path(db), host, port)
+    sys.exit(code)
 
 
 @cli.command()

@@ -163,12 +163,15 @@ def import_paths(
     paths: Iterable[str | Path],
     prune: bool = False,
     on_file: Callable[[Path, str], None] | None = None,
+    summary: ImportSummary | None = None,
 ) -> ImportSummary:
     """Import every article file under ``paths``; log failures, report skipped files;
-    optionally prune the articles of files gone from the given folders."""
+    optionally prune the articles of files gone from the given folders. ``summary`` is
+    filled as files are done, so a caller still has it when a database error stops the run."""
     paths = [str(p) for p in paths]
     roots = _register_roots(engine, paths)
-    summary = ImportSummary(run_id=_start_run(engine, roots))
+    summary = summary if summary is not None else ImportSummary()
+    summary.run_id = _start_run(engine, roots)
     present: dict[str, set[str]] = {identifier: set() for identifier, _name in roots.values()}
     for found in scan(paths):
         if found.skip:
