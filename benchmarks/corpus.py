@@ -325,23 +325,24 @@ def write_corpus(folder: Path, count: int, seed: int = 1) -> Generator:
     return generator
 
 
-def change_files(folder: Path, count: int, share: float, undo: bool = False) -> int:
+def change_files(folder: Path, count: int, share: float) -> dict[Path, str]:
     """Change ``share`` of the ``count`` files (every k-th): each gains the last paragraph of
-    the next file (``undo`` takes it off again); return how many. Independent of the
-    generator, so a kept corpus stays the same files whatever the archive's version."""
+    the next file. Independent of the generator, so a kept corpus stays the same files
+    whatever the archive's version. Return the changed files' texts before the change."""
     step = max(1, round(1 / share))
-    numbers = range(0, count, step)
-    for number in numbers:
+    originals = {}
+    for number in range(0, count, step):
         path = article_path(folder, number)
-        text = path.read_text(encoding="utf-8")
+        originals[path] = path.read_text(encoding="utf-8")
         following = article_path(folder, (number + 1) % count).read_text(encoding="utf-8")
-        added = "\n" + following.strip().split("\n")[-1] + "\n"
-        if undo:
-            text = text.removesuffix(added)
-        elif not text.endswith(added):
-            text += added
+        added = following.strip().split("\n")[-1]
+        path.write_text(originals[path] + "\n" + added + "\n", encoding="utf-8")
+    return originals
+
+
+def restore_files(originals: dict[Path, str]) -> None:
+    for path, text in originals.items():
         path.write_text(text, encoding="utf-8")
-    return len(numbers)
 
 
 def main(argv: list[str] | None = None) -> None:
