@@ -30,7 +30,7 @@ from archive.sources import (
     record_error,
     register_root,
     remove_vanished,
-    root_id,
+    root_fingerprint,
 )
 
 OUTCOMES = ("imported", "updated", "unchanged", "failed")
@@ -113,20 +113,20 @@ def database_folder(engine: Engine) -> Path | None:
     return Path(engine.url.database).resolve().parent
 
 
-def _register_roots(engine: Engine, paths: list[str]) -> dict[Path, tuple[str, str]]:
+def _register_roots(engine: Engine, paths: list[str]) -> dict[Path, tuple[int, str]]:
     """The import roots of ``paths``: real folder → (id, display name)."""
     anchor = database_folder(engine)
-    roots: dict[Path, tuple[str, str]] = {}
+    roots: dict[Path, tuple[int, str]] = {}
     with Session(engine) as session, session.begin():
         for given in paths:
             folder = import_root(given)
             if folder not in roots:
-                identifier = root_id(folder, anchor)
-                roots[folder] = identifier, register_root(session, identifier, folder.name)
+                fingerprint = root_fingerprint(folder, anchor)
+                roots[folder] = register_root(session, fingerprint, folder.name)
     return roots
 
 
-def _start_run(engine: Engine, roots: dict[Path, tuple[str, str]]) -> int:
+def _start_run(engine: Engine, roots: dict[Path, tuple[int, str]]) -> int:
     names = "\n".join(name for _id, name in roots.values())
     with Session(engine) as session, session.begin():
         run = m.ImportRun(
@@ -172,7 +172,7 @@ def import_paths(
     roots = _register_roots(engine, paths)
     summary = summary if summary is not None else ImportSummary()
     summary.run_id = _start_run(engine, roots)
-    present: dict[str, set[str]] = {identifier: set() for identifier, _name in roots.values()}
+    present: dict[int, set[str]] = {identifier: set() for identifier, _name in roots.values()}
     for found in scan(paths):
         if found.skip:
             summary.skipped.append((str(found.path), found.skip))

@@ -251,13 +251,17 @@ class PersonAlias(Base, EvidenceMixin):
 
 
 class ImportRoot(Base):
-    """A folder articles were imported from: an opaque id (a hash of where the folder lies
-    relative to the database) and a display name (its own name), never an absolute path."""
+    """A folder articles were imported from, by its display name (its own name, made unique)
+    and a fingerprint recognising it: a hash of where it lies relative to the database's
+    folder (of its absolute path for server databases). Never an absolute path. Published
+    bundles and migrated databases have no fingerprint: the next import of a folder of the
+    same name adopts the root."""
 
     __tablename__ = "import_roots"
 
-    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
+    fingerprint: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class ArticleSource(Base):
@@ -268,7 +272,7 @@ class ArticleSource(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = _article_fk()
-    root_id: Mapped[str] = mapped_column(ForeignKey("import_roots.id"), index=True)
+    root_id: Mapped[int] = mapped_column(ForeignKey("import_roots.id"), index=True)
     path: Mapped[str] = mapped_column(String(1024))
 
 
@@ -294,6 +298,6 @@ class ImportError_(Base):
         ForeignKey("import_runs.id", ondelete="SET NULL"), index=True
     )
     file: Mapped[str] = mapped_column(String(1024))
-    root_id: Mapped[str | None] = mapped_column(String(16))
+    root_id: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
     time: Mapped[str] = mapped_column(String(32))

@@ -3,11 +3,11 @@ import log of failed files.
 
 An article is its bytes: identical files imported from two places are one article with two
 ``article_sources``. A source is a path within an import root — the folder given to
-``archive import`` (a given file's own folder) — and a root is known by an opaque id, a hash
-of where the folder lies relative to the database's folder (so any spelling of the path,
-from any working directory, is the same root, and a copy of the project builds the same ids);
-only its own name is stored, never an absolute path. ``load.py`` writes an article's content
-and facts; this module decides which article row a file fills.
+``archive import`` (a given file's own folder). A root is recognised by a fingerprint, a
+hash of where the folder lies relative to the database's folder (so any spelling of the
+path, from any working directory, is the same root, and a copy of the project builds the
+same archive); only its own name is shown, never an absolute path. ``load.py`` writes an
+article's content and facts; this module decides which article row a file fills.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from archive import models as m
@@ -27,14 +27,12 @@ from archive.load import PIPELINE_VERSION, collect_orphans, delete_article_rows,
 from archive.parse import ParsedArticle
 from archive.read import SourceText
 
-LEGACY_ROOT = "~"  # ids of roots made by migration 0004 from old source paths
-
 
 @dataclass(frozen=True)
 class Location:
     """Where a file was found: its import root (id and display name) and path within it."""
 
-    root_id: str
+    root_id: int
     root_name: str
     path: str
 
@@ -48,45 +46,35 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def root_id(folder: Path, anchor: Path | None) -> str:
-    """The opaque id of the import root ``folder`` (a real path): a hash of its path relative
+def root_fingerprint(folder: Path, anchor: Path | None) -> str:
+    """What recognises the import root ``folder`` (a real path): a hash of its path relative
     to ``anchor`` (the SQLite database's folder), or of its absolute path without one."""
     spelled = os.path.relpath(folder, anchor) if anchor else folder.as_posix()
-    return hashlib.sha256(spelled.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return hashlib.sha256(spelled.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def register_root(session: Session, identifier: str, folder_name: str) -> str:
-    """Make sure the root exists; return its display name. A new root takes over the legacy
-    root of the same name (made by the migration from old paths), else gets a free name."""
-    row = session.get(m.ImportRoot, identifier)
-    if row is not None:
-        return row.name
+def register_root(session: Session, fingerprint: str, folder_name: str) -> tuple[int, str]:
+    """The root's id and display name, made if new. A root without a fingerprint (made by a
+    migration from old paths, or from a published bundle) of the same name is adopted."""
+    row = session.scalar(select(m.ImportRoot).where(m.ImportRoot.fingerprint == fingerprint))
     wanted = folder_name or "files"
-    legacy = session.scalar(
-        select(m.ImportRoot).where(
-            m.ImportRoot.name == wanted, m.ImportRoot.id.startswith(LEGACY_ROOT)
-        )
-    )
-    if legacy is not None:
-        legacy.name = f"{wanted}{LEGACY_ROOT}old"
-        session.flush()
-    taken = set(
-        session.scalars(select(m.ImportRoot.name).where(m.ImportRoot.name.startswith(wanted)))
-    )
-    name, number = wanted, 1
-    while name in taken:
-        number += 1
-        name = f"{wanted}~{number}"
-    session.add(m.ImportRoot(id=identifier, name=name))
-    session.flush()
-    if legacy is not None:
-        for table in (m.ArticleSource, m.ImportError_):
-            session.execute(
-                update(table).where(table.root_id == legacy.id).values(root_id=identifier)
+    if row is None:
+        row = session.scalar(
+            select(m.ImportRoot).where(
+                m.ImportRoot.name == wanted, m.ImportRoot.fingerprint.is_(None)
             )
-        session.delete(legacy)
-        session.flush()
-    return name
+        )
+    if row is None:
+        taken = set(session.scalars(select(m.ImportRoot.name)))
+        name, number = wanted, 1
+        while name in taken:
+            number += 1
+            name = f"{wanted}~{number}"
+        row = m.ImportRoot(name=name)
+        session.add(row)
+    row.fingerprint = fingerprint
+    session.flush()
+    return row.id, row.name
 
 
 def is_unchanged(engine: Engine, source: SourceText, location: Location) -> bool:
@@ -235,7 +223,7 @@ def link_known_content(engine: Engine, source: SourceText, location: Location) -
     return claim.outcome
 
 
-def remove_vanished(engine: Engine, root: str, present: set[str]) -> int:
+def remove_vanished(engine: Engine, root: int, present: set[str]) -> int:
     """``--prune``: drop the sources of root ``root`` whose files are not ``present`` (paths in
     the root), and the articles left without a source; return how many articles went."""
     removed = 0
@@ -250,7 +238,7 @@ def remove_vanished(engine: Engine, root: str, present: set[str]) -> int:
     return removed
 
 
-def record_error(engine: Engine, run_id: int | None, name: str, root: str | None, reason: str):
+def record_error(engine: Engine, run_id: int | None, name: str, root: int | None, reason: str):
     """Log a file that failed (``name`` as the archive names it)."""
     with Session(engine) as session, session.begin():
         session.add(

@@ -42,8 +42,10 @@ def seeds_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
     """The archive built from seeds/ once per test session, as `archive build` makes it."""
-    path = tmp_path_factory.mktemp("built") / "archive.db"
-    invoke("build", "--seeds", str(SEEDS), "--output", str(path))
+    project = tmp_path_factory.mktemp("built")
+    shutil.copytree(SEEDS, project / "seeds")  # beside the output, as in the repository
+    path = project / "archive.db"
+    invoke("build", "--seeds", str(project / "seeds"), "--output", str(path))
     return path
 
 

@@ -4,7 +4,7 @@ The database is made as the old code left it: the seeds imported, then the same 
 imported again by their absolute paths (ten articles for five files, an operator's absolute
 path in ``source_path`` and ``import_errors``). After the upgrade: five articles with two
 sources each, the same facts as before, no absolute path; importing the seeds again finds
-every file unchanged and takes the migrated folder over."""
+every file unchanged and adopts the migrated root of that name."""
 
 import pytest
 from alembic import command
@@ -90,7 +90,8 @@ def test_old_database_is_converted(url, seeds_copy):
     again = invoke("import", str(seeds_copy), "--db", url).output.splitlines()[-1]
     assert again == "0 imported, 0 updated, 5 unchanged, 0 failed"
     with engine.connect() as conn:
-        roots = conn.execute(text("SELECT id, name FROM import_roots ORDER BY name")).all()
-    assert [name for _id, name in roots] == ["seeds", "seeds~2"]
-    assert not roots[0][0].startswith("~") and roots[1][0].startswith("~")
+        roots = conn.execute(text("SELECT name, fingerprint FROM import_roots ORDER BY name"))
+        roots = roots.all()
+    assert [name for name, _fingerprint in roots] == ["seeds", "seeds~2"]
+    assert roots[0][1] is not None and roots[1][1] is None  # adopted; the other never seen
     engine.dispose()

@@ -31,7 +31,7 @@ from archive.knowledge import load
 from archive.publish.database import copy_database, coverage, published_names
 from archive.publish.docs import TEMPLATES, render
 from archive.publish.package import datapackage
-from archive.publish.tables import export_rows, table_schema
+from archive.publish.tables import export_rows, file_stem, table_schema
 
 DATABASE = "archive.db"
 CHECKSUMS = "SHA256SUMS"
@@ -101,12 +101,23 @@ def _tables(conn: sqlite3.Connection, names: list[str], counts: dict, configured
     return [
         {
             "name": name,
+            "file": file_stem(name),
             "kind": kinds[name],
             "rows": counts[name],
             "description": configured.get(name, {}).get("description", ""),
         }
         for name in names
     ]
+
+
+def _check_file_names(names: list[str]) -> None:
+    """Two tables whose names differ only in case would overwrite each other's files on a
+    case-insensitive file system: refuse."""
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(file_stem(name).casefold(), name)
+        if other != name:
+            raise PublishError(f"tables {other!r} and {name!r} would be written to the same files")
 
 
 def build(db: Path, work: Path, version: str, released: date | None) -> dict[str, int]:
@@ -117,6 +128,7 @@ def build(db: Path, work: Path, version: str, released: date | None) -> dict[str
     copy_database(db, work / DATABASE)
     with closing(sqlite3.connect(work / DATABASE)) as conn:
         names = published_names(conn, metadata, release["internal_tables"])
+        _check_file_names(names)
         schemas = {
             name: table_schema(conn, name, set(names), configured.get(name, {}).get("columns", {}))
             for name in names

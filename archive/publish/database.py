@@ -1,8 +1,9 @@
 """The bundle's ``archive.db``: a clean, deterministic copy, and which of its tables to publish.
 
-Determinism: the copy drops the import runs (timestamps), keeps one error per file the
-archive does not hold, rebuilds the derived tables and full-text indexes from scratch, then
-VACUUMs (every table rewritten in rowid order, no free pages) and ANALYZEs. The same source
+Determinism: the copy drops the import runs (timestamps) and the import roots' fingerprints
+(they depend on where the database lay), keeps one error per file the archive does not
+hold, rebuilds the derived tables and full-text indexes from scratch, then VACUUMs (every
+table rewritten in rowid order, no free pages) and ANALYZEs. The same source
 content, SQLite library and code give the same bytes.
 """
 
@@ -23,6 +24,7 @@ DELETE FROM import_errors
                   FROM article_sources s JOIN import_roots r ON r.id = s.root_id)
     OR id NOT IN (SELECT max(id) FROM import_errors GROUP BY file);
 UPDATE import_errors SET run_id = NULL, time = '';
+UPDATE import_roots SET fingerprint = NULL;
 """
 
 

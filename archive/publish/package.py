@@ -12,14 +12,14 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.publish.tables import resource_name
+from archive.publish.tables import file_stem, resource_name
 
 
 def _resource(table: str, suffix: str, schema: dict, description: str) -> dict:
     name = resource_name(table)
     resource: dict[str, Any] = {
         "name": name if suffix == "csv" else f"{name}-jsonl",
-        "path": f"{table}.{suffix}",
+        "path": f"{file_stem(table)}.{suffix}",
         "format": suffix,
         "encoding": "utf-8",
         "mediatype": "text/csv" if suffix == "csv" else "application/jsonl",

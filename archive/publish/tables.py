@@ -10,11 +10,30 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
 import json
 import re
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+
+def quote(name: str) -> str:
+    """An SQL identifier, whatever characters the name holds."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+SAFE_STEM = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,99}")
+
+
+def file_stem(table: str) -> str:
+    """The bundle's file name (without suffix) for a table or view: its own name when that is
+    plain letters, digits, ``_`` and ``-``; else those characters of it and a hash of the
+    whole name. No name (``../../x``, ``/etc/x``, ``.hidden``) can leave the bundle's folder."""
+    if SAFE_STEM.fullmatch(table):
+        return table
+    plain = re.sub(r"[^A-Za-z0-9_-]+", "_", table).strip("_-")[:60] or "table"
+    return f"{plain}-{hashlib.sha256(table.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
 def resource_name(table: str) -> str:
@@ -36,15 +55,15 @@ def _affinity(declared: str) -> str | None:
 
 def _stored_type(conn: sqlite3.Connection, table: str, column: str) -> dict[str, str]:
     """The type of the values a column holds (for computed and untyped columns)."""
-    values = f"FROM [{table}] WHERE [{column}] IS NOT NULL"
-    kinds = {kind for (kind,) in conn.execute(f"SELECT DISTINCT typeof([{column}]) {values}")}
+    values = f"FROM {quote(table)} WHERE {quote(column)} IS NOT NULL"
+    kinds = {kind for (kind,) in conn.execute(f"SELECT DISTINCT typeof({quote(column)}) {values}")}
     if "blob" in kinds:
         return {"type": "string", "format": "binary"}
     if kinds and kinds <= {"integer", "real"}:
         return {"type": "integer" if kinds == {"integer"} else "number"}
     (not_arrays,) = conn.execute(
-        f"SELECT count(*) {values} AND NOT (json_valid([{column}]) "
-        f"AND json_type([{column}]) = 'array')"
+        f"SELECT count(*) {values} AND NOT (json_valid({quote(column)}) "
+        f"AND json_type({quote(column)}) = 'array')"
     ).fetchone()
     return {"type": "array" if kinds == {"text"} and not not_arrays else "string"}
 
@@ -52,7 +71,7 @@ def _stored_type(conn: sqlite3.Connection, table: str, column: str) -> dict[str,
 def fields(conn: sqlite3.Connection, table: str, descriptions: dict[str, str]) -> list[dict]:
     """Frictionless fields of ``table``: name, type (and format), description."""
     result = []
-    for _cid, name, declared, *_rest in conn.execute(f"PRAGMA table_info([{table}])"):
+    for _cid, name, declared, *_rest in conn.execute(f"PRAGMA table_info({quote(table)})"):
         kind = _affinity(declared or "")
         field = {"name": name, **({"type": kind} if kind else _stored_type(conn, table, name))}
         if name in descriptions:
@@ -63,7 +82,7 @@ def fields(conn: sqlite3.Connection, table: str, descriptions: dict[str, str]) -
 
 def primary_key(conn: sqlite3.Connection, table: str) -> list[str]:
     """The declared primary key's columns, in key order (none for views)."""
-    columns = conn.execute(f"PRAGMA table_info([{table}])").fetchall()
+    columns = conn.execute(f"PRAGMA table_info({quote(table)})").fetchall()
     return [c[1] for c in sorted(columns, key=lambda c: c[5]) if c[5]]
 
 
@@ -71,7 +90,7 @@ def foreign_keys(conn: sqlite3.Connection, table: str, published: set[str]) -> l
     """Foreign keys to published tables (composite keys kept whole), in column order."""
     groups: dict[int, tuple[str, list[tuple[str, str | None]]]] = {}
     for key_id, _seq, target, column, to, *_actions in conn.execute(
-        f"PRAGMA foreign_key_list([{table}])"
+        f"PRAGMA foreign_key_list({quote(table)})"
     ).fetchall():
         groups.setdefault(key_id, (target, []))[1].append((column, to))
     keys = []
@@ -111,14 +130,16 @@ def _cell(value: Any, field: dict, for_json: bool) -> Any:
 
 
 def export_rows(conn: sqlite3.Connection, table: str, schema: dict, out_dir: Path) -> int:
-    """Write ``<table>.csv`` and ``<table>.jsonl`` in key order; return the row count."""
+    """Write ``<stem>.csv`` and ``<stem>.jsonl`` (:func:`file_stem`) in key order; return the
+    row count."""
     columns = [field["name"] for field in schema["fields"]]
-    order = ", ".join(f"[{c}]" for c in schema.get("primaryKey") or columns)
-    cursor = conn.execute(f"SELECT * FROM [{table}] ORDER BY {order}")
+    stem = file_stem(table)
+    order = ", ".join(quote(c) for c in schema.get("primaryKey") or columns)
+    cursor = conn.execute(f"SELECT * FROM {quote(table)} ORDER BY {order}")
     count = 0
     with (
-        (out_dir / f"{table}.csv").open("w", encoding="utf-8", newline="") as csv_file,
-        (out_dir / f"{table}.jsonl").open("w", encoding="utf-8", newline="\n") as jsonl,
+        (out_dir / f"{stem}.csv").open("w", encoding="utf-8", newline="") as csv_file,
+        (out_dir / f"{stem}.jsonl").open("w", encoding="utf-8", newline="\n") as jsonl,
     ):
         writer = csv.writer(csv_file, lineterminator="\n")
         writer.writerow(columns)
