@@ -3,6 +3,7 @@ within an import root known by an opaque id; identical bytes are one article wit
 per place; --prune touches only the given folders; no absolute path of the operator's machine
 reaches the database or the bundle. Real seed files, real command runs in other folders."""
 
+import hashlib
 import shutil
 import sqlite3
 import subprocess
@@ -132,3 +133,28 @@ def test_no_absolute_path_in_the_database_or_the_bundle(tmp_path: Path):
     leaks = [p.name for p in dist.iterdir() if secret in p.read_bytes()]
     assert leaks == []
     assert rows(db, "SELECT file FROM import_errors") == [("incoming/broken.txt",)]
+
+
+def test_a_changed_copy_leaves_the_other_copy_its_article(tmp_path: Path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    shutil.copytree(SEEDS, one)
+    shutil.copytree(SEEDS, two)
+    db = tmp_path / "archive.db"
+    invoke("import", str(one), "--db", str(db))
+    invoke("import", str(two), "--db", str(db))
+    changed = one / SEED
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nCập nhật.\n", encoding="utf-8")
+    summary = invoke("import", str(one), "--db", str(db)).output.splitlines()[-1]
+    assert summary == "0 imported, 1 updated, 4 unchanged, 0 failed"
+    by_path = dict(
+        rows(
+            db,
+            "SELECT r.name || '/' || s.path, a.sha256 FROM article_sources s "
+            "JOIN import_roots r ON r.id = s.root_id JOIN articles a ON a.id = s.article_id "
+            f"WHERE s.path = '{SEED}'",
+        )
+    )
+    digest = {p: hashlib.sha256((tmp_path / p).read_bytes()).hexdigest() for p in by_path}
+    assert by_path == digest and len(set(digest.values())) == 2
+    assert (f"two/{SEED}",) in rows(db, "SELECT source_path FROM articles")
+    assert count(db, "articles") == 6
