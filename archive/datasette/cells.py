@@ -30,7 +30,8 @@ ENTITY_COLUMNS: dict[str, str] = {
     ),
     **dict.fromkeys(("topic", "topics"), "topics"),
 }
-# (view, column) pairs whose column names a row through another column of the row.
+# (view, column) pairs whose column names a row through another column of the row (None:
+# any query result).
 ROW_LINKS: dict[tuple[str | None, str], tuple[str, str]] = {
     ("persons_browse", "name"): ("persons", "person_id"),
     ("articles_browse", "title"): ("articles", "article_id"),
@@ -170,16 +171,11 @@ def render_cell(
     # Tables' own foreign keys are linked by Datasette; we link views and query results.
     if table is not None and table not in VIEWS:
         return None
-    target = ENTITY_COLUMNS.get(column)
-    if column in ID_COLUMNS:
-        target = ID_COLUMNS[column]
-    linked_by = ROW_LINKS.get((table, column)) or (
-        ROW_LINKS.get((None, column)) if table is None or table == "articles_browse" else None
-    )
+    target = ID_COLUMNS.get(column) or ENTITY_COLUMNS.get(column)
+    linked_by = ROW_LINKS.get((table, column))
     if target is None and linked_by is None:
-        if json_list(value) is not None:
-            return as_list(json_list(value), escape)
-        return None
+        items = json_list(value)
+        return as_list(items, escape) if items is not None else None
 
     async def linked() -> Markup | None:
         renderer = CellRenderer(datasette, database, await names(datasette, database))
