@@ -17,6 +17,7 @@ from archive.db import (
     database_url,
     import_lock,
     make_engine,
+    require_archive,
     serving_lock,
     sqlite_path,
     upgrade_to_head,
@@ -272,6 +273,7 @@ def publish(out_dir: str, version: str, db: str, released: datetime | None) -> N
     from archive.publish import PublishError
     from archive.publish import publish as write_bundle
 
+    require_archive(database_url(db))
     try:
         counts = write_bundle(Path(db), Path(out_dir), version, released and released.date())
     except PublishError as error:

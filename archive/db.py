@@ -136,6 +136,15 @@ def check_is_archive(url: str) -> None:
         )
 
 
+def require_archive(url: str) -> None:
+    """Raise NotAnArchive unless the database is an archive database (not even empty)."""
+    check_is_archive(url)
+    path = sqlite_path(url)
+    tables, _versions = _sqlite_schema(path) if path else _server_schema(url)
+    if "articles" not in tables:
+        raise NotAnArchive(f"{path or 'the database'} is empty: not an archive database")
+
+
 def upgrade_to_head(db: str | Path) -> str:
     """Create or upgrade the database to the latest migration; return its URL. A database
     that is neither empty nor an archive database is refused (NotAnArchive), untouched."""

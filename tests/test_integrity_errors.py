@@ -68,6 +68,16 @@ def test_a_foreign_database_is_refused_and_left_as_it_was(tmp_path, table, comma
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.db"]
 
 
+def test_publishing_a_foreign_or_empty_database_is_refused(tmp_path):
+    for db, words in (
+        (foreign_database(tmp_path / "mine.db", "notes"), "is not an archive database"),
+        (tmp_path / "empty.db", "is empty"),
+    ):
+        db.touch()
+        one_line_error(archive("publish", str(tmp_path / "dist"), "--db", str(db)), words)
+    assert not (tmp_path / "dist").exists()
+
+
 def test_a_file_that_is_not_a_database_is_refused(tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("not a database, just notes\n" * 100)
