@@ -395,3 +395,10 @@ def test_facets_link_to_pages_and_label_in_the_other_language(datasette):
     assert 'Talks</a> <span class="en">hội đàm</span>' in facets
     assert f'href="/archive/topics/{topic["id"]}" title="page of Counter-terrorism">→</a>' in facets
     assert "(array)" not in page
+
+
+def test_accent_free_search_shows_snippets_in_the_original_spelling(datasette):
+    found = rows(datasette, f"/archive/search_accent_free.json?q={quote('ma tuy')}")
+    assert found and all("⟦ma⟧ ⟦túy⟧" in r["excerpt"] for r in found), found
+    page = html(datasette, f"/archive/search_accent_free?q={quote('ma tuy')}")
+    assert "<mark>ma</mark> <mark>túy</mark>" in page

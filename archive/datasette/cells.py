@@ -18,6 +18,7 @@ from archive.datasette.labels import (
     names,
     place_label,
 )
+from archive.datasette.snippets import MARK_CLOSE, MARK_OPEN
 from archive.views import VIEWS
 
 # Columns of views and query results naming rows of a linked table.
@@ -42,8 +43,6 @@ ID_COLUMNS = {"meeting_id": "meetings", "article_id": "articles"}
 COUNTRY_COLUMNS = frozenset({"country", "country_b", "side", "side_a", "side_b", "sides"})
 SNIPPET_COLUMNS = frozenset({"excerpt", "snippet"})
 KIND_VI = {record["en"]: record["vi"] for record in KINDS.values()}
-# search snippets mark the matched words with these (the queries' snippet() arguments)
-MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
 
 
 def json_list(value: object) -> list | None:

@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 
+from archive.datasette.snippets import marked_snippet
 from archive.vietnamese import fold, normalise
 
 # The longest text one call accepts: the longest article body in the seeds and dev corpus
@@ -57,7 +58,20 @@ FUNCTIONS: dict[str, Callable[[str], str | None]] = {
 }
 
 
+def vi_snippet(text: object, query: object) -> str | None:
+    """``vi_snippet(body, :q)``: the words of ``query`` found without diacritics in ``text``,
+    in a window of the original spelling, marked ⟦…⟧ (only the first MAX_TEXT characters of
+    ``text`` are looked at)."""
+    if not isinstance(text, str) or not isinstance(query, str):
+        return None
+    if len(query) > MAX_TEXT:
+        raise TextTooLong(f"query over {MAX_TEXT:,} characters")
+    return marked_snippet(text[:MAX_TEXT], query)
+
+
 def register(conn: sqlite3.Connection) -> None:
-    """Add every function of :data:`FUNCTIONS` to ``conn`` (deterministic, one argument)."""
+    """Add every function of :data:`FUNCTIONS` (deterministic, one argument) and
+    ``vi_snippet`` to ``conn``."""
     for name, transform in FUNCTIONS.items():
         conn.create_function(name, 1, bounded(transform), deterministic=True)
+    conn.create_function("vi_snippet", 2, vi_snippet, deterministic=True)

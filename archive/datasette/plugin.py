@@ -1,7 +1,8 @@
 """Datasette plugin registered by this package (entry point ``datasette``: ``archive``).
 
-- SQL functions ``vi_normalise``, ``vi_fold``, ``vi_match``, ``vi_fold_match``, bounded in
-  input size so they never outlast the SQL time limit (``functions.py``).
+- SQL functions ``vi_normalise``, ``vi_fold``, ``vi_match``, ``vi_fold_match`` and
+  ``vi_snippet``, bounded in input size so they never outlast the SQL time limit
+  (``functions.py``).
 - Every request parameter but ``sql`` (full-text ``_search``, column filters, canned-query
   parameters) is rewritten to the stored form before Datasette sees it, so ``hoà`` finds
   ``hòa`` and ``Uỷ ban`` finds ``Ủy ban``.

@@ -9,16 +9,13 @@ original, character for character.
 
 from __future__ import annotations
 
-import re
+from markupsafe import Markup
 
-from markupsafe import Markup, escape
-
-from archive.datasette.cells import MARK_CLOSE, MARK_OPEN, highlight
+from archive.datasette.cells import highlight
 from archive.datasette.functions import MAX_TEXT
-from archive.vietnamese import fold
+from archive.datasette.snippets import MARK_CLOSE, MARK_OPEN, folded_terms, marked_snippet
 
 LIMIT = 50
-SNIPPET_CHARS = 240
 
 ARTICLES_EXACT = f"""
 SELECT a.id AS article_id, a.title, a.outlet, a.published_date,
@@ -64,53 +61,10 @@ LIMIT {LIMIT}
 """
 
 
-def folded_terms(query: str) -> list[str]:
-    return re.findall(r"\w+", fold(query))
-
-
-def folded_positions(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` and, for each of its characters, the index of the original character
-    it came from (folding may change the length: ``ß``, decomposed letters)."""
-    folded = fold(text)
-    if len(folded) == len(text):
-        return folded, list(range(len(text)))
-    pieces, origin = [], []
-    for index, char in enumerate(text):
-        piece = fold(char)
-        pieces.append(piece)
-        origin.extend([index] * len(piece))
-    return "".join(pieces), origin
-
-
-def original_snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> Markup:
-    """A window of ``text`` around the first accent-free match of ``query``'s words, in the
-    original spelling, every matching word in <mark>."""
-    terms = folded_terms(query)
-    if not text or not terms:
-        return escape(text[:width])
-    folded, origin = folded_positions(text)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b")
-    matches = [(origin[m.start()], origin[m.end() - 1] + 1) for m in pattern.finditer(folded)]
-    if not matches:
-        return escape(text[:width])
-    start = max(0, matches[0][0] - width // 3)
-    end = min(len(text), start + width)
-    first_space = text.find(" ", start, matches[0][0])
-    if start > 0 and first_space >= 0:  # begin and end on word boundaries
-        start = first_space + 1
-    last_space = text.rfind(" ", matches[0][1], end)
-    if end < len(text) and last_space >= 0:
-        end = last_space
-    pieces, cursor = [], start
-    for left, right in matches:
-        if left < cursor or right > end:
-            continue
-        pieces += [escape(text[cursor:left]), Markup("<mark>{}</mark>").format(text[left:right])]
-        cursor = right
-    pieces.append(escape(text[cursor:end]))
-    return Markup("").join(
-        [Markup("…") if start else Markup(""), *pieces, Markup("…") if end < len(text) else ""]
-    )
+def snippet(hit: dict, text: str, query: str) -> Markup:
+    """FTS5's snippet for a match with the typed diacritics; for an accent-free match, the
+    words found in ``text`` in their original spelling."""
+    return highlight(hit["excerpt"] if hit["exact"] else marked_snippet(text or "", query))
 
 
 async def search(db, query: str) -> dict:
@@ -130,12 +84,8 @@ async def search(db, query: str) -> dict:
         if row["id"] not in seen:
             facts.append(dict(row, exact=False))
     for hit in articles:
-        hit["snippet"] = (
-            highlight(hit["excerpt"]) if hit["exact"] else original_snippet(hit.pop("body"), query)
-        )
+        hit["snippet"] = snippet(hit, hit.pop("body", ""), query)
     for hit in facts:
-        hit["snippet"] = (
-            highlight(hit["excerpt"]) if hit["exact"] else original_snippet(hit["evidence"], query)
-        )
+        hit["snippet"] = snippet(hit, hit["evidence"], query)
     names = [dict(r) for r in (await db.execute(NAMES, params)).rows]
     return {"articles": articles[:LIMIT], "facts": facts[:LIMIT], "names": names}
