@@ -75,11 +75,13 @@ def entity_counts(db: Path) -> str:
 
 def report_fresh(count: int, bare: Run, fresh: Run, db: Path) -> None:
     print(
-        f"(a) bare insert_all + FTS5 (best of 3): {bare.seconds:.2f} s, "
+        f"(a) bare insert_all + FTS5 (best of 3): {bare.seconds:.2f} s "
+        f"({bare.cpu_seconds:.2f} s CPU), "
         f"{count / bare.seconds:,.0f} articles/s"
     )
     print(
-        f"(b) archive import, fresh database: {fresh.seconds:.1f} s, "
+        f"(b) archive import, fresh database: {fresh.seconds:.1f} s "
+        f"({fresh.cpu_seconds:.1f} s CPU, {fresh.cpu_seconds / bare.cpu_seconds:.1f} x (a)'s), "
         f"{count / fresh.seconds:,.1f} articles/s, {fresh.seconds / bare.seconds:.1f} x (a)"
     )
     stored = fresh.progress[-1][1] if fresh.progress else count  # files that failed: not stored
@@ -100,7 +102,8 @@ def report_fresh(count: int, bare: Run, fresh: Run, db: Path) -> None:
 
 def report_again(label: str, files: int, again: Run, bare: Run) -> None:
     print(
-        f"{label}: {again.seconds:.2f} s, {files / again.seconds:,.0f} files/s, "
+        f"{label}: {again.seconds:.2f} s ({again.cpu_seconds:.1f} s CPU), "
+        f"{files / again.seconds:,.0f} files/s, "
         f"{again.seconds / bare.seconds:.1f} x (a); {summary_line(again)}"
     )
 

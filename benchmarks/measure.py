@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import resource
 import sqlite3
 import subprocess
 import threading
@@ -59,9 +60,15 @@ def count_articles(db: Path) -> int | None:
         return None
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float  # of the whole process tree: what a busy machine does not inflate
     peak_mib: float
     output: str
     progress: list[tuple[float, int]] = field(default_factory=list)
@@ -83,14 +90,14 @@ class Run:
             at = self.reached(target)
             if at is None:
                 break
-            rates.append((target - previous_count) / max(at - previous_time, 1e-9))
+            rates.append((target - previous_count) / max(at - previous_time, SAMPLE_SECONDS))
             previous_time, previous_count = at, target
         return rates
 
 
 def run(command: list[str], db: Path | None = None) -> Run:
     """Run ``command`` to its end, sampling its process tree's memory and ``db``'s articles."""
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _children_cpu()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     samples: list[tuple[float, int]] = []
     memory: list[tuple[float, float]] = []
@@ -112,4 +119,4 @@ def run(command: list[str], db: Path | None = None) -> Run:
     if db is not None and (count := count_articles(db)) is not None:
         samples.append((elapsed, count))
     peak = max((mib for _, mib in memory), default=0.0)
-    return Run(elapsed, peak, output, samples, memory)
+    return Run(elapsed, _children_cpu() - cpu_before, peak, output, samples, memory)
