@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import HTTPError
@@ -78,13 +79,15 @@ def pages() -> dict[str, tuple[str, list[str]]]:
 
 
 def fetch(url: str) -> tuple[float, dict]:
-    """Seconds to the whole response, and the JSON it holds."""
+    """Seconds to the whole response, and its JSON (Datasette's error JSON for an error)."""
     started = time.perf_counter()
     try:
         with urlopen(url, timeout=60) as response:
             body = response.read()
-    except HTTPError as error:
-        raise SystemExit(f"error: {url}: HTTP {error.code}") from None
+    except HTTPError as error:  # e.g. 400 when a query passes the SQL time limit
+        answer = json.loads(error.read() or b"{}")
+        answer["error"] = f"HTTP {error.code}: {answer.get('error') or error.reason}"
+        return time.perf_counter() - started, answer
     return time.perf_counter() - started, json.loads(body)
 
 
@@ -100,20 +103,30 @@ class PageTimes:
     p95_ms: float
     rows: int
     dropped: list[str]
+    error: str | None = None
+
+    def line(self, width: int) -> str:
+        times = f"{self.label:<{width}}  p50 {self.p50_ms:8.1f} ms  p95 {self.p95_ms:8.1f} ms"
+        if self.error:
+            return f"{times}  {self.error}"
+        note = f"  facets dropped for time: {', '.join(self.dropped)}" if self.dropped else ""
+        return f"{times}  {self.rows:4d} rows{note}"
 
 
-def measure(server: str, repeat: int) -> list[PageTimes]:
+def measure(server: str, repeat: int) -> Iterator[PageTimes]:
     """Times of every page; a configured facet missing from the answer was dropped for time
-    (Datasette gives up on a facet past ``facet_time_limit_ms`` and shows the page without)."""
-    results = []
+    (Datasette gives up on a facet past ``facet_time_limit_ms`` and shows the page without).
+    A page that fails (a query past the SQL time limit) is timed once, with its error."""
     for label, (path, facets) in pages().items():
-        _, answer = fetch(server + path)  # warm-up: first query plans, page cache
+        first, answer = fetch(server + path)  # warm-up: first query plans, page cache
+        if answer.get("error"):  # (a canned query's answer has "error": null)
+            yield PageTimes(label, first * 1000, first * 1000, 0, [], answer["error"])
+            continue
         times = [fetch(server + path)[0] for _ in range(repeat)]
         shown = answer.get("facet_results") or {}
         dropped = [column for column in facets if column not in shown]
         p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
-        results.append(PageTimes(label, p50, p95, len(answer["rows"]), dropped))
-    return results
+        yield PageTimes(label, p50, p95, len(answer["rows"]), dropped)
 
 
 def serve(db: Path, port: int, log: Path) -> subprocess.Popen:
@@ -143,19 +156,22 @@ def build(count: int, folder: Path, db: Path, seed: int) -> None:
     subprocess.run(command, check=True, capture_output=True)
 
 
-def report(db: Path, results: list[PageTimes], repeat: int) -> None:
+def report(db: Path, results: Iterable[PageTimes], repeat: int) -> None:
+    """Print each page's times as measured, then the slowest page and what was lost."""
     size = db.stat().st_size / 2**20
-    print(f"database: {size:,.1f} MiB; {repeat} requests per page after a warm-up")
-    width = max(len(r.label) for r in results)
-    for r in results:
-        note = f"  facets dropped for time: {', '.join(r.dropped)}" if r.dropped else ""
-        print(
-            f"{r.label:<{width}}  p50 {r.p50_ms:8.1f} ms  p95 {r.p95_ms:8.1f} ms"
-            f"  {r.rows:4d} rows{note}"
-        )
-    worst = max(results, key=lambda r: r.p95_ms)
-    dropped = sum(len(r.dropped) for r in results)
-    print(f"slowest p95: {worst.label} {worst.p95_ms:.1f} ms; facets dropped for time: {dropped}")
+    print(f"database: {size:,.1f} MiB; {repeat} requests per page after a warm-up", flush=True)
+    width = max(len(label) for label in pages())
+    done = []
+    for result in results:
+        print(result.line(width), flush=True)
+        done.append(result)
+    worst = max(done, key=lambda r: r.p95_ms)
+    dropped = sum(len(r.dropped) for r in done)
+    failed = sum(1 for r in done if r.error)
+    print(
+        f"slowest p95: {worst.label} {worst.p95_ms:.1f} ms; "
+        f"facets dropped for time: {dropped}; pages failed: {failed}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -179,11 +195,10 @@ def main(argv: list[str] | None = None) -> None:
         port = free_port()
         server = serve(db, port, Path(scratch) / "serve.log")
         try:
-            results = measure(f"http://127.0.0.1:{port}", args.repeat)
+            report(db, measure(f"http://127.0.0.1:{port}", args.repeat), args.repeat)
         finally:
             server.terminate()
             server.wait(timeout=30)
-        report(db, results, args.repeat)
 
 
 if __name__ == "__main__":
