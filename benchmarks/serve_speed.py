@@ -86,7 +86,8 @@ def fetch(url: str) -> tuple[float, dict]:
             body = response.read()
     except HTTPError as error:  # e.g. 400 when a query passes the SQL time limit
         answer = json.loads(error.read() or b"{}")
-        answer["error"] = f"HTTP {error.code}: {answer.get('error') or error.reason}"
+        message = re.sub(r"<[^>]*>", "", answer.get("error") or error.reason).strip()
+        answer["error"] = f"HTTP {error.code}: {message.splitlines()[0] if message else ''}"
         return time.perf_counter() - started, answer
     return time.perf_counter() - started, json.loads(body)
 
