@@ -147,10 +147,15 @@ def post_with_organisation() -> tuple[re.Pattern[str], dict[str, dict]]:
     return phrase_pattern(list(load("titles")["post_organisations"])), table
 
 
+@cache
+def _posts_by_fold() -> tuple[dict[str, str], dict[str, str]]:
+    posts_ = {k.casefold(): k for k in posts()}
+    return posts_, {k.casefold(): k for k in post_modifiers_en()}
+
+
 def canonical_post(text: str) -> str:
     """A post as the titles file spells it ("làm trưởng đoàn" → "Trưởng đoàn")."""
-    by_fold = {k.casefold(): k for k in posts()}
-    modifiers = {k.casefold(): k for k in post_modifiers_en()}
+    by_fold, modifiers = _posts_by_fold()
     for modifier_fold, modifier in modifiers.items():
         if text.casefold().startswith(modifier_fold + " "):
             rest = text[len(modifier) + 1 :]

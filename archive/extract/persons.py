@@ -106,6 +106,8 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
     text = sentence.segment.text
     found: list[Candidate] = []
     for run in capitalised_runs(sentence):
+        if len(run) < NAME_WORDS[0]:
+            continue  # one capitalised word is never a whole name
         run = _strip_leading_cues(run, text)
         rest, country = cut_after_country(run, text)
         if LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):

@@ -16,20 +16,29 @@ def topic_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((slug, phrase_pattern(t["phrases"])) for slug, t in load("topics").items())
 
 
+@cache
+def topics_pattern() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """Every topic's phrases in one pattern (one pass over a text), a group per topic."""
+    slugs = tuple(slug for slug, _ in topic_patterns())
+    groups = "|".join(f"(?P<t{i}>{p.pattern})" for i, (_, p) in enumerate(topic_patterns()))
+    return re.compile(groups, re.IGNORECASE), slugs
+
+
 def topic_mentions(body_sentences: list[Sentence]) -> list[TopicMention]:
-    """Every sentence's topics, each with the first phrase that names it there (each
-    topic's phrases are searched once over the whole body)."""
+    """Every sentence's topics, each with the first phrase that names it there (all topics'
+    phrases are searched in one pass over the body)."""
     if not body_sentences:
         return []
     text = body_sentences[0].segment.text
     starts = [s.start for s in body_sentences]
     found: dict[tuple[str, int], TopicMention] = {}
-    for slug, pattern in topic_patterns():
-        for m in pattern.finditer(text):
-            index = bisect.bisect_right(starts, m.start()) - 1
-            sentence = body_sentences[index] if index >= 0 else None
-            if sentence and m.end() <= sentence.end and (slug, index) not in found:
-                found[(slug, index)] = TopicMention(slug, sentence.span(m.start(), m.end()))
+    pattern, slugs = topics_pattern()
+    for m in pattern.finditer(text):
+        slug = slugs[int(m.lastgroup[1:])]
+        index = bisect.bisect_right(starts, m.start()) - 1
+        sentence = body_sentences[index] if index >= 0 else None
+        if sentence and m.end() <= sentence.end and (slug, index) not in found:
+            found[(slug, index)] = TopicMention(slug, sentence.span(m.start(), m.end()))
     return sorted(found.values(), key=lambda t: (t.span.start, t.slug))
 
 

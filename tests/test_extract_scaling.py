@@ -1,0 +1,59 @@
+"""Extraction time grows linearly with the text (issue 10, case 2): a 15 KB sentence without
+commas took a minute, 200k short lines never finished. Doubling the input twice must cost
+at most ~2.5x per doubling (a quadratic stage costs 4x per doubling, 16x over the two).
+
+CPU time, best of three runs, so a busy machine does not decide the result.
+"""
+
+import time
+
+import pytest
+
+from archive.extract import extract_facts
+from archive.parse import parse_article
+from archive.read import SourceText
+from archive.vietnamese import normalise
+
+SENTENCE = (
+    "Bộ trưởng Bộ Công an Trung Quốc Vương Tiểu Hồng hội đàm với Thượng tướng Nguyễn Văn An "
+    "và ông Lý Bình về phòng chống ma túy "
+)
+SHAPES = {
+    "one sentence without commas": lambda n: SENTENCE * n + ".",
+    "many short lines": lambda n: "\n".join(
+        f"Dòng {i}: ông Nguyễn Văn Lâm gặp ông Lý Minh ngày {i % 28 + 1}/3." for i in range(n)
+    ),
+    "a long list of names": lambda n: (
+        "Ngày 1/1/2024, "
+        + ", ".join(f"Đại tá Nguyễn Văn Lâm{i}" for i in range(n))
+        + " đã hội đàm với Bộ trưởng Bộ Công an Trung Quốc Vương Tiểu Hồng."
+    ),
+    "many meetings": lambda n: " ".join(
+        f"Ngày {i % 28 + 1}/5/2024, Thứ trưởng Lê Văn Toàn tiếp ông Trương Quốc Minh {i}."
+        for i in range(n)
+    ),
+}
+SIZES = {
+    "one sentence without commas": 60,
+    "many short lines": 600,
+    "a long list of names": 150,
+    "many meetings": 150,
+}
+
+
+def cpu_seconds(text: str) -> float:
+    source = SourceText(path="big.txt", sha256="", raw=text, text=normalise(text), encoding="utf-8")
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        extract_facts(parse_article(source))
+        best = min(best, time.process_time() - start)
+    return best
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_extraction_time_grows_linearly(shape):
+    make, n = SHAPES[shape], SIZES[shape]
+    cpu_seconds(make(n))  # warm the knowledge caches
+    small, large = cpu_seconds(make(n)), cpu_seconds(make(4 * n))
+    assert large <= 2.5**2 * small + 0.05, f"{shape}: {small:.3f}s for n, {large:.3f}s for 4n"
