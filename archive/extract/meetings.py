@@ -26,6 +26,7 @@ from archive.extract.drafts import (
 )
 from archive.extract.persons import ArticlePeople
 from archive.extract.text import Sentence, countries, country_pattern, places
+from archive.extract.verbs import Verb
 from archive.facts import MeetingFact, Participant, TopicMention
 from archive.parse.dates import PartialDate
 from archive.vietnamese import normalise
@@ -35,6 +36,7 @@ PLACE = re.compile(
     r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?: [A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,5})"
 )
 CAPTION_JOINERS = re.compile(r"^[\s,.;:–—-]*(?:(?:và|cùng|với|các|đồng chí)[\s,.;:–—-]*)*$")
+JOIN_WORD = re.compile(r"\b(?:và|cùng|với)\b")
 BILATERAL_KINDS = ("talks", "meeting", "reception", "courtesy_call", "call", "signing")
 HOME = "VN"
 
@@ -75,7 +77,7 @@ def _fallback(body, candidates: list[Draft], people: ArticlePeople, heads) -> li
             return [Draft.of(draft.verb, draft.sentence, pair, heads)]
     for sentence in body:
         if len(named := caption_line_people(sentence, people)) >= 2:
-            return [Draft.of(first.verb, sentence, named, heads)]
+            return [Draft.of(_joiner_verb(first.verb, sentence, named), sentence, named, heads)]
     sides = {people.mentions[key].country for key in heads.values()}
     if len(heads) >= 2 and len(sides) >= 2:
         return [Draft.of(first.verb, first.sentence, dict.fromkeys(heads.values(), 0), heads)]
@@ -95,6 +97,16 @@ def caption_line_people(sentence: Sentence, people: ArticlePeople) -> dict[str, 
     rest.append(text[position : sentence.end])
     leftover = lexicon.cue_pattern().sub(" ", " ".join(rest))
     return {o.key: o.start for o in occurrences} if CAPTION_JOINERS.match(leftover) else {}
+
+
+def _joiner_verb(verb: Verb, sentence: Sentence, named: dict[str, int]) -> Verb:
+    """The encounter a caption line shows stands where its names are joined ("A và B"): its
+    evidence lies in the caption line, and the two names are its two sides."""
+    positions = sorted(named.values())
+    text = sentence.segment.text
+    join = JOIN_WORD.search(text, positions[0], positions[1])
+    start, end = join.span() if join else (positions[0], positions[1])
+    return Verb(verb.kind, start, end, verb.roles, verb.generic)
 
 
 def article_countries(body: list[Sentence]) -> set[str]:
