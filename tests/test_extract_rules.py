@@ -99,6 +99,10 @@ def test_honorifics_and_country_words_are_not_part_of_the_name(text, name):
     assert list(people(text)) == [name]
 
 
+def test_a_country_and_honorific_before_one_word_is_no_name():
+    assert people("Thủ tướng Malaysia Datuk Seri Anwar phát biểu tại hội nghị.") == {}
+
+
 def test_one_person_spelled_two_ways_is_one_person():
     found = people(
         "Đại tướng Vilay Lakhamphon, Bộ trưởng Bộ Công an Lào, đón đoàn. "
@@ -242,6 +246,19 @@ def test_the_head_named_by_trưởng_đoàn_là_takes_part():
         "tăng cường tuần tra chung."
     ).meetings
     assert pairs(talks) == {"Nguyễn Văn Đông", "Lục Hải Minh"}
+
+
+def test_hosting_the_reception_of_a_delegation_is_a_reception_with_its_head():
+    (meeting,) = extract(
+        "Sáng 12/6/2024, Đại tá Hoàng Văn Minh, Giám đốc Công an tỉnh Cao Bằng chủ trì buổi đón "
+        "tiếp và làm việc với đoàn công tác Sở Công an Quảng Tây, Trung Quốc do ông Lương Chí "
+        "Quân, Phó Giám đốc Sở làm trưởng đoàn."
+    ).meetings
+    assert meeting.kind == "reception"
+    assert {(p.name, p.side) for p in meeting.participants} == {
+        ("Hoàng Văn Minh", "VN"),
+        ("Lương Chí Quân", "CN"),
+    }
 
 
 def test_a_caption_line_names_who_met():
