@@ -23,7 +23,8 @@ from archive.db import (
     upgrade_to_head,
 )
 from archive.errors import OPERATOR_ERRORS, describe
-from archive.importer import ImportSummary, import_paths
+from archive.importer import ImportSummary, SearchNotRefreshed, import_paths
+from archive.pipeline import DEFAULT_TIME_BUDGET_S, TIME_BUDGET_VARIABLE
 from archive.read import scan
 
 SEEDS_DIR = "seeds"
@@ -97,41 +98,53 @@ def _has_search_tables(path: Path) -> bool:
         database.close()
 
 
-def run_import(db: str, paths: tuple[str, ...], prune: bool = False) -> int:
-    """Migrate, import ``paths`` with a progress bar and print the summary; return failures.
-    An operator error stops the import: the summary of what was done, then the error."""
-    url = database_url(db)
+def run_import(
+    db: str,
+    paths: tuple[str, ...],
+    prune: bool = False,
+    workers: int | None = None,
+    time_budget: float | None = None,
+) -> int:
+    """Import ``paths`` (``import_paths``: lock, migrate, import, search) with a progress bar
+    and print the summary; return failures. An operator error stops the import: the summary
+    of what was done, then the error."""
     summary = ImportSummary()
 
     def tell_waiting() -> None:
         click.echo(f"Waiting for another import into {db} to finish...", err=True)
 
-    try:
-        with import_lock(url, on_wait=tell_waiting):
-            _import_locked(url, paths, prune, summary)
-    except OPERATOR_ERRORS as error:
-        _report(summary)
-        click.echo(summary.line())
-        raise click.ClickException(f"import stopped: {describe(error, db)}") from None
-    _report(summary)
-    path = sqlite_path(url)
-    if path is not None:
-        _refresh_search(path, db, summary)
-    click.echo(summary.line())
-    return summary.failed
-
-
-def _import_locked(url: str, paths: tuple[str, ...], prune: bool, summary: ImportSummary):
-    upgrade_to_head(url)
-    engine = make_engine(url)
+    engine = make_engine(database_url(db))
     files = sum(1 for found in scan(paths) if not found.skip)
     try:
         with click.progressbar(
             length=files, label="Importing", file=sys.stderr, show_pos=True
         ) as bar:
-            import_paths(engine, paths, prune, lambda _path, _outcome: bar.update(1), summary)
+            import_paths(
+                engine,
+                paths,
+                prune,
+                lambda _path, _outcome: bar.update(1),
+                summary,
+                workers=workers,
+                time_budget=time_budget,
+                on_wait=tell_waiting,
+            )
+    except SearchNotRefreshed as stale:
+        _report(summary)
+        click.echo(summary.line())
+        raise click.ClickException(
+            f"the articles are stored but search tables and views were not refreshed "
+            f"({describe(stale.error, db)}): run the import again to refresh them"
+        ) from None
+    except OPERATOR_ERRORS as error:
+        _report(summary)
+        click.echo(summary.line())
+        raise click.ClickException(f"import stopped: {describe(error, db)}") from None
     finally:
         engine.dispose()
+    _report(summary)
+    click.echo(summary.line())
+    return summary.failed
 
 
 def _report(summary: ImportSummary) -> None:
@@ -139,21 +152,6 @@ def _report(summary: ImportSummary) -> None:
         click.echo(f"skipped: {path}: {reason}", err=True)
     for path, reason in summary.errors:
         click.echo(f"error: {path}: {reason}", err=True)
-
-
-def _refresh_search(path: Path, db: str, summary: ImportSummary) -> None:
-    """Full-text search, derived tables and views; if that fails the articles are stored
-    but searches are stale: say so, with the summary, and fail."""
-    from archive.postprocess import ensure_db_shape
-
-    try:
-        ensure_db_shape(path)
-    except OPERATOR_ERRORS as error:
-        click.echo(summary.line())
-        raise click.ClickException(
-            f"the articles are stored but search tables and views were not refreshed "
-            f"({describe(error, db)}): run the import again to refresh them"
-        ) from None
 
 
 @cli.command(name="import")
@@ -164,9 +162,26 @@ def _refresh_search(path: Path, db: str, summary: ImportSummary) -> None:
     is_flag=True,
     help="Remove articles whose files have disappeared from the given folders.",
 )
-def import_command(paths: tuple[str, ...], db: str, prune: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes reading and extracting files (default: one per core; 1: no pool).",
+)
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0),
+    help=f"Seconds one file may take before it is logged as failed (default "
+    f"${TIME_BUDGET_VARIABLE} or {DEFAULT_TIME_BUDGET_S:g}; 0: no limit).",
+)
+def import_command(
+    paths: tuple[str, ...],
+    db: str,
+    prune: bool,
+    workers: int | None,
+    time_budget: float | None,
+) -> None:
     """Import article files and folders (migrating the database first if needed)."""
-    if run_import(db, paths, prune):
+    if run_import(db, paths, prune, workers, time_budget):
         sys.exit(1)
 
 

@@ -1,13 +1,19 @@
-"""The import pipeline, file by file: read → parse → extract → resolve → load.
+"""The import: every file under the given paths through read → parse → extract → resolve
+(pure stages, in worker processes: ``archive/pipeline.py``) → load (one writer, here, in the
+order the files were found, so the same corpus gives the same ids whatever the number of
+workers) → search upkeep (SQLite: only the rows of what changed).
 
-Each file is handled on its own: a bad file is logged in ``import_errors`` and skipped,
-and never touches what other files put in the database. A file that is not an article
-(an image, a hidden file, a link to a folder) is reported as skipped with the reason.
+Files are streamed from the folders, never all held at once. A file whose bytes this
+pipeline version already stored at the same place is recognised from one lookup of the
+known checksums made at the start, without parsing. Each file is handled on its own: a bad
+file (unreadable, unparsable, over the time budget) is logged in ``import_errors`` and
+skipped, and never touches what other files put in the database. A file that is not an
+article (an image, a hidden file, a link to a folder) is reported as skipped with the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,15 +22,16 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from archive import models as m
-from archive.extract import extract_facts
-from archive.parse import ParseError, parse_article
-from archive.read import FoundFile, ReadError, import_root, read_source, scan
-from archive.resolve import resolve_facts
+from archive.db import import_lock, sqlite_path, upgrade_to_head
+from archive.errors import OPERATOR_ERRORS
+from archive.pipeline import FileFailed, Job, Prepared, prepared_in_order, run_stages, worker_count
+from archive.pipeline import time_budget as budget_seconds
+from archive.read import FoundFile, import_root, scan
 from archive.sources import (
     Location,
-    is_known_content,
-    is_unchanged,
-    link_known_content,
+    collect_all_orphans,
+    file_digest,
+    known_digests,
     load_article,
     now,
     record_error,
@@ -54,20 +61,6 @@ class ImportSummary:
         return text + (f", {self.pruned} pruned" if self.pruned else "")
 
 
-class FileFailed(Exception):
-    """One file failed for a reason other than its content being unreadable or unparsable."""
-
-
-def _stage(name: str, function: Callable, *args):
-    """Run one pure stage; a bug met on one text must not stop a 10,000-file import."""
-    try:
-        return function(*args)
-    except (ReadError, ParseError):
-        raise
-    except Exception as error:
-        raise FileFailed(f"internal error in {name} ({type(error).__name__}: {error})") from error
-
-
 PATH_LIMIT = m.Article.__table__.c.source_path.type.length
 ERROR_PATH_LIMIT = m.ImportError_.__table__.c.file.type.length
 
@@ -85,25 +78,22 @@ def _error_name(location: Location) -> str:
     return name if len(name) <= ERROR_PATH_LIMIT else "…" + name[-(ERROR_PATH_LIMIT - 1) :]
 
 
+def _store(engine: Engine, prepared: Prepared, location: Location) -> str:
+    """Load one prepared file; FileFailed if the database refuses its rows."""
+    try:
+        return load_article(engine, prepared.source, location, prepared.parsed, prepared.resolved)
+    except (IntegrityError, DataError) as error:  # rolled back: nothing of it was stored
+        raise FileFailed(f"the database refused its rows ({error.orig})") from error
+
+
 def import_file(engine: Engine, path: Path, location: Location | None = None) -> str:
-    """Run one file through the whole pipeline; raise ReadError/ParseError if it is unusable,
-    FileFailed if a stage fails on it unexpectedly or the database refuses its rows.
-    ``location`` defaults to the file's own folder as its import root."""
+    """Run one file through the whole pipeline in this process; raise ReadError/ParseError if
+    it is unusable, FileFailed if a stage fails on it unexpectedly or the database refuses
+    its rows. ``location`` defaults to the file's own folder as its import root."""
     if location is None:
         location = Location(*_register_roots(engine, [str(path)])[import_root(path)], path.name)
     _check_path(location)
-    source = _stage("reading", read_source, path)
-    if is_unchanged(engine, source, location):
-        return "unchanged"  # skip parsing and extraction: nothing would change
-    if is_known_content(engine, source):  # the same bytes imported from elsewhere
-        return link_known_content(engine, source, location)
-    parsed = _stage("parsing", parse_article, source)
-    facts = _stage("extraction", extract_facts, parsed)
-    resolved = _stage("resolution", resolve_facts, facts)
-    try:
-        return load_article(engine, source, location, parsed, resolved)
-    except (IntegrityError, DataError) as error:  # rolled back: nothing of it was stored
-        raise FileFailed(f"the database refused its rows ({error.orig})") from error
+    return _store(engine, run_stages(path), location)
 
 
 def database_folder(engine: Engine) -> Path | None:
@@ -145,17 +135,55 @@ def _finish_run(engine: Engine, summary: ImportSummary) -> None:
             setattr(run, outcome, summary.counts[outcome])
 
 
-def _import_found(engine: Engine, found: FoundFile, location: Location, summary: ImportSummary):
+@dataclass
+class _Found:
+    """A file to import, where it belongs, and what is known before preparing it: a reason
+    it fails (``failure``) or that its bytes are stored there already (``unchanged``)."""
+
+    found: FoundFile
+    location: Location
+    failure: str | None = None
+    unchanged: bool = False
+
+
+def _jobs(found_files: Iterable[_Found], known: dict[tuple[int, str], str]) -> Iterator[Job]:
+    """A job per file: a path to prepare, or none when the file fails at once or is known."""
+    for item in found_files:
+        location = item.location
+        try:
+            if item.found.refuse:
+                raise FileFailed(item.found.refuse)
+            _check_path(location)
+        except FileFailed as error:
+            item.failure = str(error)
+        else:
+            stored = known.get((location.root_id, location.path))
+            item.unchanged = stored is not None and stored == file_digest(item.found.path)
+        needs_work = not (item.failure or item.unchanged)
+        yield Job(item, str(item.found.path) if needs_work else None)
+
+
+def _write(engine: Engine, item: _Found, prepared: Prepared | None, summary: ImportSummary) -> str:
+    """The writer: store one file's result (or log its failure); return the outcome."""
     try:
-        if found.refuse:
-            raise FileFailed(found.refuse)
-        outcome = import_file(engine, found.path, location)
-    except (ReadError, ParseError, FileFailed) as error:
+        if item.failure or (prepared is not None and prepared.error):
+            raise FileFailed(item.failure or prepared.error)
+        outcome = "unchanged" if item.unchanged else _store(engine, prepared, item.location)
+    except FileFailed as error:
         outcome = "failed"
-        summary.errors.append((str(found.path), str(error)))
+        summary.errors.append((str(item.found.path), str(error)))
+        location = item.location
         record_error(engine, summary.run_id, _error_name(location), location.root_id, str(error))
     summary.counts[outcome] += 1
     return outcome
+
+
+class SearchNotRefreshed(Exception):
+    """The articles are stored, but refreshing the search tables met an operator error."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
 
 
 def import_paths(
@@ -164,26 +192,66 @@ def import_paths(
     prune: bool = False,
     on_file: Callable[[Path, str], None] | None = None,
     summary: ImportSummary | None = None,
+    *,
+    workers: int | None = None,
+    time_budget: float | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportSummary:
-    """Import every article file under ``paths``; log failures, report skipped files;
-    optionally prune the articles of files gone from the given folders. ``summary`` is
-    filled as files are done, so a caller still has it when a database error stops the run."""
-    paths = [str(p) for p in paths]
-    roots = _register_roots(engine, paths)
+    """Import every article file under ``paths`` into the database of ``engine``, as
+    ``archive import`` does: wait for (or refuse, under ``archive serve``) the database's
+    lock, migrate it, import, log failures, report skipped files, optionally prune the
+    articles of files gone from the given folders, and refresh search (SQLite).
+
+    ``workers`` processes prepare files (default one per core; 1: in this process);
+    ``time_budget`` is the seconds one file may take (default ``ARCHIVE_FILE_TIME_BUDGET_S``
+    or 60; 0: no limit). ``summary`` is filled as files are done, so a caller still has it
+    when a database error stops the run; a failed search refresh raises SearchNotRefreshed."""
     summary = summary if summary is not None else ImportSummary()
+    url = engine.url.render_as_string(hide_password=False)
+    database = sqlite_path(url)
+    with import_lock(url, on_wait=on_wait):
+        upgrade_to_head(url)
+        if database is not None:
+            from archive.postprocess import track_changes
+
+            track_changes(database)
+        _import(engine, [str(p) for p in paths], prune, on_file, summary, workers, time_budget)
+    if database is not None:
+        from archive.postprocess import refresh_search
+
+        try:
+            refresh_search(database)
+        except OPERATOR_ERRORS as error:
+            raise SearchNotRefreshed(error) from error
+    return summary
+
+
+def _import(engine, paths, prune, on_file, summary, workers, time_budget) -> None:
+    roots = _register_roots(engine, paths)
     summary.run_id = _start_run(engine, roots)
     present: dict[int, set[str]] = {identifier: set() for identifier, _name in roots.values()}
-    for found in scan(paths):
-        if found.skip:
-            summary.skipped.append((str(found.path), found.skip))
-            continue
-        location = Location(*roots[found.root], found.relative)
-        present[location.root_id].add(location.path)
-        outcome = _import_found(engine, found, location, summary)
+    known = known_digests(engine, [identifier for identifier, _name in roots.values()])
+
+    def found_files() -> Iterator[_Found]:
+        for found in scan(paths):
+            if found.skip:
+                summary.skipped.append((str(found.path), found.skip))
+                continue
+            location = Location(*roots[found.root], found.relative)
+            present[location.root_id].add(location.path)
+            yield _Found(found, location)
+
+    jobs = _jobs(found_files(), known)
+    for job, prepared in prepared_in_order(
+        jobs, worker_count(workers), budget_seconds(time_budget)
+    ):
+        outcome = _write(engine, job.item, prepared, summary)
         if on_file:
-            on_file(found.path, outcome)
+            on_file(job.item.found.path, outcome)
+    del known
     if prune:
         folders = {roots[import_root(p)][0] for p in paths if Path(p).is_dir()}
         summary.pruned = sum(remove_vanished(engine, f, present[f]) for f in sorted(folders))
+    if summary.counts["updated"] or summary.pruned:
+        collect_all_orphans(engine)
     _finish_run(engine, summary)
-    return summary

@@ -1,4 +1,6 @@
-"""Post-processing: ``ensure_db_shape()`` gives a loaded SQLite archive its search and views.
+"""Post-processing: ``ensure_db_shape()`` gives a loaded SQLite archive its search and views;
+``refresh_search()`` keeps them in step after an import, recomputing only the rows of the
+articles, meetings and persons the import changed.
 
 Idempotent and driven by plain data (full-text search columns, derived search tables, view
 SQL), in the manner of the dogsheep tools. Runs on SQLite only; PostgreSQL users get the
@@ -12,8 +14,9 @@ from pathlib import Path
 import sqlite_utils
 
 from archive.knowledge import load
+from archive.touched import STALE_TABLE
 from archive.vietnamese import fold
-from archive.views import BROWSE_TABLES, VIEWS, table_of
+from archive.views import BROWSE_KEYS, BROWSE_TABLES, VIEWS, browse_query, table_of
 
 # Vietnamese words keep their diacritics ("năm" ≠ "nam"): never remove_diacritics 2.
 # Text is stored, and queries are rewritten, in archive.vietnamese.normalise() form.
@@ -82,12 +85,16 @@ def build_countries(db: sqlite_utils.Database) -> None:
     _replace_table(db, "search_countries", rows, "form")
 
 
+def _folded_articles(db: sqlite_utils.Database, where: str = "") -> list[dict]:
+    return [
+        {"article_id": row["id"], "title": fold(row["title"] or ""), "body": fold(row["body"])}
+        for row in db.query(f"SELECT id, title, body FROM articles {where} ORDER BY id")
+    ]
+
+
 def build_folded_articles(db: sqlite_utils.Database) -> None:
     """``search_articles_folded``: title and body without diacritics, for accent-free search."""
-    rows = [
-        {"article_id": row["id"], "title": fold(row["title"] or ""), "body": fold(row["body"])}
-        for row in db.query("SELECT id, title, body FROM articles ORDER BY id")
-    ]
+    rows = _folded_articles(db)
     columns = {"article_id": int, "title": str, "body": str}
     _replace_table(db, "search_articles_folded", rows, "article_id", columns)
 
@@ -146,5 +153,121 @@ def ensure_db_shape(path: str | Path) -> None:
         triggers = table == "articles"
         db[table].enable_fts(columns, tokenize=FTS_TOKENIZE, create_triggers=triggers, replace=True)
         db[table].rebuild_fts()
+    if db[STALE_TABLE].exists():  # everything is fresh
+        db[STALE_TABLE].drop()
     db.analyze()
     db.close()
+
+
+# --- Keeping search in step with an import (only what changed) ---
+
+
+def _is_complete(db: sqlite_utils.Database) -> bool:
+    """Whether every derived table, index and view exists in the shape this code makes
+    (otherwise a full ``ensure_db_shape``)."""
+    tables = set(db.table_names())
+    needed = {f"{t}_fts" for t in FTS_TABLES} | {table_of(v) for v in BROWSE_TABLES}
+    if not needed <= tables or not set(VIEWS) <= set(db.view_names()):
+        return False
+    for view, sql in BROWSE_TABLES.items():
+        columns = [c[0] for c in db.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
+        if columns != [c.name for c in db[table_of(view)].columns]:
+            return False
+    return True
+
+
+def track_changes(path: str | Path) -> None:
+    """Before an import: when the search tables exist, start noting what the import changes
+    (``search_stale``, filled in the articles' own transactions: see ``archive/touched.py``)."""
+    db = sqlite_utils.Database(path)
+    try:
+        if _is_complete(db):
+            db.execute(
+                f"CREATE TABLE IF NOT EXISTS {STALE_TABLE} "
+                "(kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id))"
+            )
+    finally:
+        db.close()
+
+
+def refresh_search(path: str | Path) -> None:
+    """After an import: recompute the search rows of what it changed (the same rows a full
+    ``ensure_db_shape`` makes, new facts with new ids); everything when the search tables
+    are missing or of another shape. The marks are dropped last: a refresh cut short is
+    done again by the next."""
+    db = sqlite_utils.Database(path)
+    try:
+        if not _is_complete(db):
+            db.close()
+            ensure_db_shape(path)
+            return
+        if db[STALE_TABLE].exists():
+            with db.conn:
+                _refresh_stale(db)
+            with db.conn:
+                db.execute(f"DROP TABLE {STALE_TABLE}")
+    finally:
+        db.close()
+
+
+def _stale(kind: str) -> str:
+    return f"SELECT id FROM {STALE_TABLE} WHERE kind = '{kind}'"
+
+
+STALE_KEYS = {
+    "meetings_browse": _stale("meeting"),
+    "articles_browse": _stale("article"),
+    "persons_browse": _stale("person"),
+    # a person's country shows in every meeting they took part in
+    "participations": f"{_stale('meeting')} UNION SELECT meeting_id FROM meeting_participants "
+    f"WHERE person_id IN ({_stale('person')})",
+}
+
+
+def _fts(db: sqlite_utils.Database, table: str, key: str, where: str, delete: bool) -> None:
+    """Take the rows of ``table`` matching ``where`` out of (or into) its full-text index."""
+    columns = ", ".join(f"[{c}]" for c in FTS_TABLES[table])
+    index = f"[{table}_fts]"
+    if delete:
+        db.execute(
+            f"INSERT INTO {index} ({index}, rowid, {columns}) "
+            f"SELECT 'delete', [{key}], {columns} FROM [{table}] WHERE {where}"
+        )
+    else:
+        db.execute(
+            f"INSERT INTO {index} (rowid, {columns}) "
+            f"SELECT [{key}], {columns} FROM [{table}] WHERE {where}"
+        )
+
+
+def _replace_rows(db, table: str, key: str, old: str, rows: list[dict], new: str) -> None:
+    """Replace the rows of ``table`` matching ``old`` by ``rows`` (matching ``new``), in its
+    full-text index too."""
+    _fts(db, table, key, old, delete=True)
+    db.execute(f"DELETE FROM [{table}] WHERE {old}")
+    db[table].insert_all(rows)
+    _fts(db, table, key, new, delete=False)
+
+
+def _refresh_stale(db: sqlite_utils.Database) -> None:
+    articles = f"article_id IN ({_stale('article')})"
+    for view in BROWSE_TABLES:
+        table, key = table_of(view), BROWSE_KEYS[view][0]
+        db.execute(f"DELETE FROM [{table}] WHERE [{key}] IN ({STALE_KEYS[view]})")
+        db.execute(f"INSERT INTO [{table}] {browse_query(view, STALE_KEYS[view])}")
+    folded = _folded_articles(db, f"WHERE id IN ({_stale('article')})")
+    _replace_rows(db, "search_articles_folded", "article_id", articles, folded, articles)
+    old_facts = f"id IN (SELECT id FROM search_facts WHERE {articles})"
+    first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM search_facts").fetchone()[0]
+    facts = list(
+        db.query(
+            f"SELECT * FROM evidence WHERE {articles} ORDER BY fact, article_id, evidence_start"
+        )
+    )
+    for number, row in enumerate(facts, start=first):
+        row["id"] = number
+    columns = FTS_TABLES["search_facts_folded"]
+    folded_facts = [{"id": r["id"], **{c: fold(r[c] or "") for c in columns}} for r in facts]
+    new_facts = f"id >= {first}"
+    _replace_rows(db, "search_facts_folded", "id", old_facts, folded_facts, new_facts)
+    _replace_rows(db, "search_facts", "id", articles, facts, new_facts)

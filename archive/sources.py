@@ -14,18 +14,25 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.orm import Session
 
 from archive import models as m
 from archive.facts import ResolvedFacts
 from archive.load import PIPELINE_VERSION, collect_orphans, delete_article_rows, store_article
 from archive.parse import ParsedArticle
-from archive.read import SourceText
+from archive.read import MAX_FILE_BYTES, SourceText
+from archive.touched import Touched, collect_orphans_among, mark_stale
+
+# On PostgreSQL, the write transactions of several imports take turns on this advisory lock.
+WRITER_LOCK = 0x61726368  # "arch"
 
 
 @dataclass(frozen=True)
@@ -77,29 +84,45 @@ def register_root(session: Session, fingerprint: str, folder_name: str) -> tuple
     return row.id, row.name
 
 
-def is_unchanged(engine: Engine, source: SourceText, location: Location) -> bool:
-    """Whether this source already holds exactly these bytes, read by this pipeline version."""
-    with Session(engine) as session:
-        stored = session.execute(
-            select(m.Article.sha256, m.Article.pipeline_version)
-            .join(m.ArticleSource, m.ArticleSource.article_id == m.Article.id)
-            .where(
-                m.ArticleSource.root_id == location.root_id,
-                m.ArticleSource.path == location.path,
-            )
-        ).first()
-    return stored is not None and tuple(stored) == (source.sha256, PIPELINE_VERSION)
+@contextmanager
+def writing(engine: Engine) -> Iterator[Session]:
+    """One write transaction. On PostgreSQL several imports may write at once: their write
+    transactions take turns (an advisory lock held to the commit), so each decides which
+    rows to get or create after seeing what the others committed."""
+    with Session(engine) as session, session.begin():
+        if engine.dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+        yield session
+
+
+def known_digests(engine: Engine, root_ids: list[int]) -> dict[tuple[int, str], str]:
+    """(root, path) → checksum of every source of these roots whose article this pipeline
+    version read: one query, so unchanged files are recognised without a lookup each."""
+    query = (
+        select(m.ArticleSource.root_id, m.ArticleSource.path, m.Article.sha256)
+        .join(m.Article, m.Article.id == m.ArticleSource.article_id)
+        .where(
+            m.ArticleSource.root_id.in_(root_ids), m.Article.pipeline_version == PIPELINE_VERSION
+        )
+    )
+    with engine.connect() as connection:
+        return {(root, path): sha for root, path, sha in connection.execute(query)}
+
+
+def file_digest(path: Path) -> str | None:
+    """The checksum ``read_source`` would give the file's bytes, or None when the file is
+    not a regular file within the size limit or cannot be read (reading it says why)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _stored_content(session: Session, sha256: str) -> m.Article | None:
     return session.scalar(select(m.Article).where(m.Article.sha256 == sha256))
-
-
-def is_known_content(engine: Engine, source: SourceText) -> bool:
-    """Whether these bytes are already an article read by this pipeline version."""
-    with Session(engine) as session:
-        article = _stored_content(session, source.sha256)
-        return article is not None and article.pipeline_version == PIPELINE_VERSION
 
 
 def _source_row(session: Session, location: Location) -> m.ArticleSource | None:
@@ -114,7 +137,14 @@ def _display(session: Session, source: m.ArticleSource) -> str:
     return f"{session.get(m.ImportRoot, source.root_id).name}/{source.path}"
 
 
-def _release(session: Session, article_id: int) -> bool:
+def _empty(session: Session, article_id: int, touched: Touched) -> None:
+    """Delete the article's facts, noting what they named (orphans, search rows)."""
+    touched.note(session, article_id)
+    mark_stale(session, article_id)
+    delete_article_rows(session, article_id)
+
+
+def _release(session: Session, article_id: int, touched: Touched) -> bool:
     """After a source left the article: delete it if it has no source left (True), else name
     it after a remaining source."""
     remaining = session.scalar(
@@ -123,7 +153,7 @@ def _release(session: Session, article_id: int) -> bool:
         .order_by(m.ArticleSource.id)
     )
     if remaining is None:
-        delete_article_rows(session, article_id)
+        _empty(session, article_id, touched)
         session.execute(delete(m.Article).where(m.Article.id == article_id))
         return True
     article = session.get(m.Article, article_id)
@@ -145,13 +175,13 @@ def _point(session: Session, row: m.ArticleSource | None, location: Location, ar
 
 @dataclass
 class Claim:
-    """The article row a file fills (None: its stored content is reused), the outcome,
-    whether an article lost its last source and was deleted (orphans to collect), and the
-    source to add once a new article is stored."""
+    """The article row a file fills (None: its stored content is reused), the outcome, the
+    entities whose support changed (orphans to collect among), and the source to add once a
+    new article is stored."""
 
     article: m.Article | None
     outcome: str
-    removed: bool = False
+    touched: Touched = field(default_factory=Touched)
     new_source: Location | None = None  # to add once the new article is stored
 
 
@@ -164,26 +194,29 @@ def claim_article(session: Session, source: SourceText, location: Location) -> C
     row = _source_row(session, location)
     previous = row.article_id if row is not None else None
     stored = _stored_content(session, source.sha256)
+    touched = Touched()
     if stored is not None and stored.id == previous and stored.pipeline_version == PIPELINE_VERSION:
         return Claim(None, "unchanged")
     if stored is not None:
         _point(session, row, location, stored.id)
-        removed = previous is not None and previous != stored.id and _release(session, previous)
+        if previous is not None and previous != stored.id:
+            _release(session, previous, touched)
         if stored.pipeline_version == PIPELINE_VERSION:
-            return Claim(None, "unchanged" if row is None else "updated", removed)
-        delete_article_rows(session, stored.id)
-        return Claim(stored, "updated", removed)
+            return Claim(None, "unchanged" if row is None else "updated", touched)
+        _empty(session, stored.id, touched)
+        return Claim(stored, "updated", touched)
     if previous is not None and _only_source(session, previous):
         article = session.get(m.Article, previous)
-        delete_article_rows(session, previous)
-        return Claim(article, "updated")
+        _empty(session, previous, touched)
+        return Claim(article, "updated", touched)
     if previous is not None:  # the old content stays with its other sources
         session.delete(row)
         session.flush()
-        _release(session, previous)
+        _release(session, previous, touched)
     article = m.Article(source_path=location.display)
     session.add(article)
-    return Claim(article, "imported" if previous is None else "updated", new_source=location)
+    outcome = "imported" if previous is None else "updated"
+    return Claim(article, outcome, touched, new_source=location)
 
 
 def _only_source(session: Session, article_id: int) -> bool:
@@ -201,25 +234,14 @@ def load_article(
     resolved: ResolvedFacts,
 ) -> str:
     """Store one article and its facts in one transaction; return the outcome."""
-    with Session(engine) as session, session.begin():
+    with writing(engine) as session:
         claim = claim_article(session, source, location)
         if claim.article is not None:
             store_article(session, claim.article, source, parsed, resolved)
+            mark_stale(session, claim.article.id)
         if claim.new_source is not None:
             _point(session, None, claim.new_source, claim.article.id)
-        if claim.article is not None or claim.removed:
-            collect_orphans(session)
-    return claim.outcome
-
-
-def link_known_content(engine: Engine, source: SourceText, location: Location) -> str:
-    """Point ``location`` at the stored article of the same bytes; return the outcome."""
-    with Session(engine) as session, session.begin():
-        claim = claim_article(session, source, location)
-        if claim.article is not None:  # stored meanwhile by an older pipeline: not known
-            raise RuntimeError("content is not stored by this pipeline version")
-        if claim.removed:
-            collect_orphans(session)
+        collect_orphans_among(session, claim.touched)
     return claim.outcome
 
 
@@ -227,15 +249,23 @@ def remove_vanished(engine: Engine, root: int, present: set[str]) -> int:
     """``--prune``: drop the sources of root ``root`` whose files are not ``present`` (paths in
     the root), and the articles left without a source; return how many articles went."""
     removed = 0
-    with Session(engine) as session, session.begin():
+    with writing(engine) as session:
         rows = session.scalars(select(m.ArticleSource).where(m.ArticleSource.root_id == root))
+        touched = Touched()
         for row in [r for r in rows if r.path not in present]:
             article_id = row.article_id
             session.delete(row)
             session.flush()
-            removed += _release(session, article_id)
-        collect_orphans(session)
+            removed += _release(session, article_id, touched)
+        collect_orphans_among(session, touched)
     return removed
+
+
+def collect_all_orphans(engine: Engine) -> None:
+    """Remove every entity no article supports (once per run that changed anything: also
+    mends a database an older version or an interrupted run left orphans in)."""
+    with writing(engine) as session:
+        collect_orphans(session)
 
 
 def record_error(engine: Engine, run_id: int | None, name: str, root: int | None, reason: str):

@@ -74,7 +74,9 @@ PERSON_ORGANISATIONS = _json_list(
 # indexed on their first column): Datasette's array facet joins a view with json_each() of
 # its own column and takes DISTINCT over every column, which would run each row's
 # subqueries once per array item (persons_browse.posts at 1,000 articles: 366 ms).
-BROWSE_TABLES: dict[str, str] = {
+# ``{where}`` takes a condition on the key (BROWSE_KEYS), so the rows of some meetings,
+# articles or persons are recomputed alone (postprocess.refresh_search).
+BROWSE_QUERIES: dict[str, str] = {
     "meetings_browse": f"""
         SELECT m.id AS meeting_id, m.kind, k.name_en AS kind_en, {_when("m")} AS "when",
                {_reported("m")} AS reported, m.date, {_year("m.date")} AS year, m.place,
@@ -84,7 +86,7 @@ BROWSE_TABLES: dict[str, str] = {
                (SELECT count(*) FROM meeting_sources ms WHERE ms.meeting_id = m.id) AS sources,
                (SELECT ms.evidence FROM meeting_sources ms WHERE ms.meeting_id = m.id
                 ORDER BY ms.article_id LIMIT 1) AS evidence
-        FROM meetings m LEFT JOIN search_meeting_kinds k ON k.kind = m.kind
+        FROM meetings m LEFT JOIN search_meeting_kinds k ON k.kind = m.kind {{where}}
     """,
     "articles_browse": f"""
         SELECT a.id AS article_id, a.title, a.outlet, a.published_date,
@@ -93,7 +95,7 @@ BROWSE_TABLES: dict[str, str] = {
                {ARTICLE_ORGANISATIONS} AS organisations,
                {ARTICLE_TOPICS} AS topics,
                (SELECT count(*) FROM meeting_sources ms WHERE ms.article_id = a.id) AS meetings
-        FROM articles a
+        FROM articles a {{where}}
     """,
     "persons_browse": f"""
         SELECT p.id AS person_id, p.name, p.name_en, p.name_zh, p.country,
@@ -103,7 +105,7 @@ BROWSE_TABLES: dict[str, str] = {
                (SELECT count(*) FROM article_persons ap WHERE ap.person_id = p.id) AS articles,
                (SELECT count(DISTINCT mp.meeting_id) FROM meeting_participants mp
                 WHERE mp.person_id = p.id) AS meetings
-        FROM persons p
+        FROM persons p {{where}}
     """,
     "participations": f"""
         SELECT mp.meeting_id, m.kind, k.name_en AS kind_en, {_when("m")} AS "when", m.date,
@@ -112,10 +114,28 @@ BROWSE_TABLES: dict[str, str] = {
         FROM meeting_participants mp
         JOIN meetings m ON m.id = mp.meeting_id
         JOIN persons p ON p.id = mp.person_id
-        LEFT JOIN search_meeting_kinds k ON k.kind = m.kind
+        LEFT JOIN search_meeting_kinds k ON k.kind = m.kind {{where}}
         GROUP BY mp.meeting_id, mp.person_id
     """,
 }
+# Each browse table's key column, and the expression the query computes it from.
+BROWSE_KEYS: dict[str, tuple[str, str]] = {
+    "meetings_browse": ("meeting_id", "m.id"),
+    "articles_browse": ("article_id", "a.id"),
+    "persons_browse": ("person_id", "p.id"),
+    "participations": ("meeting_id", "mp.meeting_id"),
+}
+
+
+def browse_query(view: str, only: str | None = None) -> str:
+    """The query of a browse table's rows: all, or those whose key is in the ids the SQL
+    ``only`` selects."""
+    _column, key = BROWSE_KEYS[view]
+    where = f"WHERE {key} IN ({only})" if only else ""
+    return BROWSE_QUERIES[view].replace("{where}", where).strip()
+
+
+BROWSE_TABLES: dict[str, str] = {view: browse_query(view) for view in BROWSE_QUERIES}
 
 
 def table_of(view: str) -> str:

@@ -1,0 +1,196 @@
+"""The pure stages of one file — read → parse → extract → resolve — run in worker processes
+within a time budget, their results handed back in the order the files were given (so one
+writer stores them in that order and the same corpus gives the same ids, whatever the
+number of workers).
+
+A file whose stages take longer than the budget (``ARCHIVE_FILE_TIME_BUDGET_S``, default
+60 s) fails with the reason and never holds up the files after it: the worker interrupts
+itself (SIGALRM), and a worker stuck where a signal cannot reach it (inside one C call) is
+abandoned by the parent, which starts a fresh pool and hands the other pending files again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archive.extract import extract_facts
+from archive.facts import ResolvedFacts
+from archive.parse import ParsedArticle, ParseError, parse_article
+from archive.read import ReadError, SourceText, read_source
+from archive.resolve import resolve_facts
+
+TIME_BUDGET_VARIABLE = "ARCHIVE_FILE_TIME_BUDGET_S"
+DEFAULT_TIME_BUDGET_S = 60.0
+IN_FLIGHT_PER_WORKER = 4
+GRACE_SECONDS = 5.0  # how much longer than the budget the parent waits for a worker
+
+
+def time_budget(given: float | None = None) -> float:
+    """Seconds one file may take (0: no limit): ``given``, else ``ARCHIVE_FILE_TIME_BUDGET_S``."""
+    if given is not None:
+        return float(given)
+    return float(os.environ.get(TIME_BUDGET_VARIABLE, DEFAULT_TIME_BUDGET_S))
+
+
+def worker_count(given: int | None = None) -> int:
+    """Worker processes to use: ``given``, else one per core (1: in this process)."""
+    return max(1, given if given is not None else os.cpu_count() or 1)
+
+
+def over_budget_reason(budget: float) -> str:
+    return (
+        f"extraction took longer than {budget:g} s; the file is skipped "
+        f"(set {TIME_BUDGET_VARIABLE} to allow more)"
+    )
+
+
+class FileFailed(Exception):
+    """One file failed for a reason other than its content being unreadable or unparsable."""
+
+
+class OverBudget(Exception):
+    """The file's stages ran past the time budget."""
+
+
+@dataclass
+class Prepared:
+    """What the pure stages made of one file, or why they failed (``error``)."""
+
+    source: SourceText | None = None
+    parsed: ParsedArticle | None = None
+    resolved: ResolvedFacts | None = None
+    error: str | None = None
+
+
+def _stage(name: str, function: Callable, *args):
+    """Run one pure stage; a bug met on one text must not stop a 10,000-file import."""
+    try:
+        return function(*args)
+    except (ReadError, ParseError, OverBudget):
+        raise
+    except Exception as error:
+        raise FileFailed(f"internal error in {name} ({type(error).__name__}: {error})") from error
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise OverBudget in this thread after ``seconds`` (only the main thread gets signals;
+    elsewhere, and with 0, no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_stages(path: str | Path) -> Prepared:
+    """Read, parse, extract and resolve one file; raise ReadError or ParseError if it is not
+    a usable article, FileFailed if a stage fails on it unexpectedly."""
+    source = _stage("reading", read_source, path)
+    parsed = _stage("parsing", parse_article, source)
+    facts = _stage("extraction", extract_facts, parsed)
+    return Prepared(source, parsed, _stage("resolution", resolve_facts, facts))
+
+
+def prepare(path: str, budget: float) -> Prepared:
+    """:func:`run_stages` within ``budget`` seconds; a failure is given as its reason."""
+    try:
+        with _time_limit(budget):
+            return run_stages(path)
+    except (ReadError, ParseError, FileFailed) as error:
+        return Prepared(error=str(error))
+    except OverBudget:
+        return Prepared(error=over_budget_reason(budget))
+
+
+@dataclass
+class Job:
+    """One item of the run, in input order: ``path`` to prepare, or None (nothing to
+    prepare: the writer handles ``item`` as it is)."""
+
+    item: Any
+    path: str | None
+
+
+class _Pool:
+    """Worker processes (forked: they inherit the loaded knowledge and the environment,
+    the known-people switch included) and the jobs handed to them, oldest first."""
+
+    def __init__(self, workers: int, budget: float):
+        self.workers, self.budget = workers, budget
+        self.context = multiprocessing.get_context("fork")
+        self.pool = self.context.Pool(workers)
+        self.window: deque[tuple[Job, Any]] = deque()
+
+    def submit(self, job: Job) -> None:
+        pending = None
+        if job.path is not None:
+            pending = self.pool.apply_async(prepare, (job.path, self.budget))
+        self.window.append((job, pending))
+
+    def full(self) -> bool:
+        return len(self.window) >= self.workers * IN_FLIGHT_PER_WORKER
+
+    def oldest(self) -> tuple[Job, Prepared | None]:
+        job, pending = self.window.popleft()
+        if pending is None:
+            return job, None
+        wait = self.budget + GRACE_SECONDS if self.budget > 0 else None
+        try:
+            return job, pending.get(timeout=wait)
+        except multiprocessing.TimeoutError:
+            self._restart()
+            return job, Prepared(error=over_budget_reason(self.budget))
+
+    def _restart(self) -> None:
+        """Abandon a worker that does not answer: a fresh pool takes the pending jobs."""
+        self.pool.terminate()
+        self.pool.join()
+        self.pool = self.context.Pool(self.workers)
+        jobs = [job for job, _pending in self.window]
+        self.window.clear()
+        for job in jobs:
+            self.submit(job)
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+def prepared_in_order(
+    jobs: Iterable[Job], workers: int, budget: float
+) -> Iterator[tuple[Job, Prepared | None]]:
+    """Each job with its prepared file (None for a job without a path), in input order.
+    ``jobs`` is consumed lazily, at most a few per worker ahead of what is handed back."""
+    if workers <= 1:
+        for job in jobs:
+            yield job, prepare(job.path, budget) if job.path is not None else None
+        return
+    pool = _Pool(workers, budget)
+    try:
+        for job in jobs:
+            pool.submit(job)
+            while pool.full():
+                yield pool.oldest()
+        while pool.window:
+            yield pool.oldest()
+    finally:
+        pool.close()

@@ -1,0 +1,111 @@
+"""The parallel import: worker processes give the same database as one process (ids
+included), a file over the time budget is logged and never holds up the files after it,
+the known-people switch reaches the workers, and ``import_paths()`` from Python finishes
+the database as the CLI does."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archive.db import make_engine
+from archive.importer import import_paths
+
+from .conftest import DEV_CORPUS, SEEDS, invoke
+from .test_import import dump
+
+SLOW_COPIES = 200  # ~1 MB of a seed's paragraphs: seconds of extraction, far over 0.5 s
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    """Seeds and dev texts in a subfolder, read after the files at the top."""
+    folder = tmp_path / "mixed"
+    (folder / "texts").mkdir(parents=True)
+    for source in sorted(SEEDS.glob("*.txt")) + sorted(DEV_CORPUS.glob("dev_*.txt"))[:15]:
+        shutil.copy(source, folder / "texts" / source.name)
+    return folder
+
+
+def slow_file(folder: Path) -> Path:
+    """A real article, its body repeated until extraction takes seconds."""
+    seed = sorted(SEEDS.glob("*.txt"))[3].read_text(encoding="utf-8")
+    body = seed.split("\n\n", 1)[1]
+    path = folder / "a_slow.txt"
+    path.write_text(seed + ("\n\n" + body) * SLOW_COPIES, encoding="utf-8")
+    return path
+
+
+def errors(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("SELECT file, reason FROM import_errors"))
+
+
+def count(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_file_over_the_time_budget_is_logged_and_the_rest_imported(
+    mixed, tmp_path, monkeypatch, workers
+):
+    slow_file(mixed)
+    files = len(list((mixed / "texts").iterdir()))
+    monkeypatch.setenv("ARCHIVE_FILE_TIME_BUDGET_S", "0.5")
+    db = tmp_path / "budget.db"
+    result = invoke("import", str(mixed), "--db", str(db), "--workers", workers, expect=1)
+    assert f"{files} imported, 0 updated, 0 unchanged, 1 failed" in result.output
+    reason = errors(db)["mixed/a_slow.txt"]
+    assert reason.startswith("extraction took longer than 0.5 s; the file is skipped")
+    assert "ARCHIVE_FILE_TIME_BUDGET_S" in reason
+    assert count(db, "articles") == files and count(db, "search_facts") > 0
+    # with the default budget the same file is imported
+    again = invoke("import", str(mixed), "--db", str(db), "--time-budget", "0")
+    assert f"1 imported, 0 updated, {files} unchanged, 0 failed" in again.output
+
+
+def test_the_budget_is_a_keyword_of_import_paths(mixed, tmp_path):
+    slow_file(mixed)
+    engine = make_engine(tmp_path / "kw.db")
+    summary = import_paths(engine, [mixed], workers=2, time_budget=0.5)
+    engine.dispose()
+    assert summary.failed == 1
+    assert summary.errors[0][1].startswith("extraction took longer than 0.5 s")
+
+
+def test_workers_give_the_same_database_as_one_process(mixed, tmp_path):
+    (mixed / "texts" / "copy.txt").write_bytes(next((mixed / "texts").glob("00*")).read_bytes())
+    (mixed / "texts" / "broken.txt").write_bytes(b"\x00\x01 binary")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    first = invoke("import", str(mixed), "--db", str(one), "--workers", "1", expect=1)
+    second = invoke("import", str(mixed), "--db", str(two), "--workers", "2", expect=1)
+    assert first.output.splitlines()[-1] == second.output.splitlines()[-1]
+    assert dump(one) == dump(two)  # ids included: one writer, in the files' order
+
+
+def test_import_paths_from_python_finishes_the_database_as_the_cli(mixed, tmp_path):
+    by_cli, by_python = tmp_path / "cli.db", tmp_path / "python.db"
+    invoke("import", str(mixed), "--db", str(by_cli))
+    engine = make_engine(by_python)
+    summary = import_paths(engine, [mixed])
+    engine.dispose()
+    assert summary.failed == 0 and summary.counts["imported"] > 0
+    assert dump(by_python) == dump(by_cli)  # migrations, search tables and views included
+
+
+def test_known_people_switch_reaches_the_workers(mixed, tmp_path, monkeypatch):
+    def persons(db: Path) -> set[tuple]:
+        with sqlite3.connect(db) as conn:
+            return set(conn.execute("SELECT name, name_en, wikidata_id, country FROM persons"))
+
+    on = tmp_path / "on.db"
+    invoke("import", str(mixed), "--db", str(on), "--workers", "2")
+    monkeypatch.setenv("ARCHIVE_KNOWN_PEOPLE", "off")
+    off_pool, off_here = tmp_path / "off2.db", tmp_path / "off1.db"
+    invoke("import", str(mixed), "--db", str(off_pool), "--workers", "2")
+    invoke("import", str(mixed), "--db", str(off_here), "--workers", "1")
+    assert persons(off_pool) == persons(off_here) != persons(on)
