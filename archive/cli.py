@@ -296,5 +296,22 @@ def publish(out_dir: str, version: str, db: str, released: datetime | None) -> N
     click.echo(f"Published {len(counts)} tables and views to {out_dir}")
 
 
+@cli.command(name="export-sqlite")
+@click.option("--from", "source", required=True, help="SQLAlchemy URL of the archive to copy.")
+@click.option(
+    "--to", "target", required=True, type=click.Path(dir_okay=False), help="SQLite file to write."
+)
+def export_sqlite_command(source: str, target: str) -> None:
+    """Copy an archive kept on a server (PostgreSQL) into an SQLite file, search tables and
+    views included, ready for `archive serve` and `archive publish`."""
+    from archive.export import export_sqlite
+
+    ctx = click.get_current_context()
+    ctx.find_root().meta[DB_KEY] = target
+    with import_lock(database_url(target)):
+        counts = export_sqlite(source, Path(target))
+    click.echo(f"Exported {counts.get('articles', 0)} articles to {target}")
+
+
 if __name__ == "__main__":
     cli()

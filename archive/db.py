@@ -136,6 +136,20 @@ def check_is_archive(url: str) -> None:
         )
 
 
+def require_head(url: str) -> None:
+    """Raise NotAnArchive unless the database is an archive database at the latest migration."""
+    require_archive(url)
+    path = sqlite_path(url)
+    _tables, versions = _sqlite_schema(path) if path else _server_schema(url)
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    if versions != [head]:
+        where = path or url.split("@")[-1]
+        raise NotAnArchive(
+            f"{where} is at schema revision {', '.join(versions)}, not {head}: "
+            f"run `archive migrate --db ...` on it first"
+        )
+
+
 def require_archive(url: str) -> None:
     """Raise NotAnArchive unless the database is an archive database (not even empty)."""
     check_is_archive(url)
@@ -145,15 +159,38 @@ def require_archive(url: str) -> None:
         raise NotAnArchive(f"{path or 'the database'} is empty: not an archive database")
 
 
+MIGRATION_LOCK = 0x6D696772  # "migr": PostgreSQL advisory lock held while migrating
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """On PostgreSQL, one migration at a time (several imports may start at once on an empty
+    database); SQLite files are guarded by :func:`import_lock` and SQLite's own locks."""
+    if is_sqlite(url):
+        yield
+        return
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+    finally:
+        engine.dispose()
+
+
 def upgrade_to_head(db: str | Path) -> str:
     """Create or upgrade the database to the latest migration; return its URL. A database
     that is neither empty nor an archive database is refused (NotAnArchive), untouched."""
     url = database_url(db)
-    check_is_archive(url)
-    path = sqlite_path(url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(url), "head")
+    with migration_lock(url):
+        check_is_archive(url)
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        command.upgrade(alembic_config(url), "head")
     return url
 
 

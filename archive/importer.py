@@ -38,6 +38,7 @@ from archive.sources import (
     register_root,
     remove_vanished,
     root_fingerprint,
+    writing,
 )
 
 OUTCOMES = ("imported", "updated", "unchanged", "failed")
@@ -107,7 +108,7 @@ def _register_roots(engine: Engine, paths: list[str]) -> dict[Path, tuple[int, s
     """The import roots of ``paths``: real folder → (id, display name)."""
     anchor = database_folder(engine)
     roots: dict[Path, tuple[int, str]] = {}
-    with Session(engine) as session, session.begin():
+    with writing(engine) as session:
         for given in paths:
             folder = import_root(given)
             if folder not in roots:
