@@ -1,18 +1,23 @@
-"""Load stage: one article and its facts into the database, in one transaction.
+"""Load stage: an article and its facts into the database, with bulk inserts.
 
 Which article row a file fills is decided in ``archive/sources.py``; this module writes
-the article's content and facts, and removes entities no article supports any more
+the article's content and its facts (one multi-row INSERT per table), resolving entities
+through :mod:`archive.entities` (no query per known name), and removes the entities no
+article supports any more, looking only at those the transaction's deletions touched
 (:func:`collect_orphans`).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, select
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, exists, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from archive import entities
 from archive import models as m
 from archive.facts import OrganisationRecord, PersonRecord, ResolvedFacts, Span
-from archive.knowledge import load as load_data
 from archive.parse import ParsedArticle
 from archive.read import SourceText
 
@@ -29,6 +34,8 @@ ARTICLE_CHILDREN = (
     m.ArticleTopic,
 )
 
+IN_CHUNK = 500
+
 
 def _evidence(span: Span) -> dict:
     return {
@@ -39,123 +46,82 @@ def _evidence(span: Span) -> dict:
     }
 
 
-def ensure_topics(session: Session) -> dict[str, int]:
-    """Make sure every topic of the taxonomy exists; return slug → id."""
-    existing = {t.slug: t for t in session.scalars(select(m.Topic))}
-    for slug, labels in load_data("topics").items():
-        topic = existing.get(slug) or m.Topic(slug=slug)
-        topic.name_vi, topic.name_en = labels["vi"], labels["en"]
-        session.add(topic)
-        existing[slug] = topic
-    session.flush()
-    return {slug: topic.id for slug, topic in existing.items()}
+class _Rows:
+    """Rows of the article's child tables, written with one INSERT per table at the end."""
+
+    def __init__(self) -> None:
+        self.tables: dict = defaultdict(list)
+
+    def add(self, model, **values) -> None:
+        self.tables[model.__table__].append(values)
+
+    def write(self, session: Session) -> None:
+        for table, rows in self.tables.items():
+            session.execute(insert(table), rows)
 
 
-class _EntityCache:
-    """Get-or-create of persons, organisations and positions within one session."""
-
-    def __init__(self, session: Session, resolved: ResolvedFacts):
-        self.session = session
-        self.resolved = resolved
-
-    def organisation(self, name: str | None) -> int | None:
-        if not name:
-            return None
-        record = self.resolved.organisations.get(name) or OrganisationRecord(name)
-        row = self.session.scalar(select(m.Organisation).where(m.Organisation.name == name))
-        if row is None:
-            row = m.Organisation(name=name)
-            self.session.add(row)
-        row.country = record.country or row.country
-        row.name_en, row.name_zh = record.name_en or row.name_en, record.name_zh or row.name_zh
-        row.wikidata_id = record.wikidata_id or row.wikidata_id
-        if record.parent and record.parent != name:
-            row.parent_id = self.organisation(record.parent)
-        self.session.flush()
-        return row.id
-
-    def person(self, name: str) -> int:
-        record = self.resolved.persons.get(name) or PersonRecord(name)
-        row = self.session.scalar(select(m.Person).where(m.Person.name == name))
-        if row is None:
-            row = m.Person(name=name)
-            self.session.add(row)
-        for column in ("country", "name_en", "name_zh", "wikidata_id"):
-            value = getattr(record, column)
-            if value and not getattr(row, column):
-                setattr(row, column, value)
-        self.session.flush()
-        return row.id
-
-    def position(self, title: str, organisation: str | None) -> int:
-        organisation_id = self.organisation(organisation)
-        row = self.session.scalar(
-            select(m.Position).where(
-                m.Position.title == title,
-                m.Position.organisation_id.is_not_distinct_from(organisation_id),
-            )
-        )
-        if row is None:
-            row = m.Position(title=title, organisation_id=organisation_id)
-            row.title_en = self.resolved.position_titles_en.get(title)
-            self.session.add(row)
-            self.session.flush()
-        return row.id
-
-
-def _save_facts(session: Session, article: m.Article, resolved: ResolvedFacts) -> None:
-    facts, entities = resolved.facts, _EntityCache(session, resolved)
-    topic_ids = ensure_topics(session)
-    person_ids: dict[str, int] = {}
+def _save_persons(session: Session, article_id: int, resolved: ResolvedFacts, rows: _Rows):
+    facts, person_ids = resolved.facts, {}
     for person in facts.persons:
-        person_ids[person.name] = entities.person(person.name)
-        session.add(
-            m.ArticlePerson(
-                article_id=article.id,
-                person_id=person_ids[person.name],
-                surface=person.surface,
-                rank=person.rank,
-                mentions=person.mentions,
-                **_evidence(person.span),
-            )
+        record = resolved.persons.get(person.name) or PersonRecord(person.name)
+        person_id = person_ids[person.name] = entities.person_id(session, person.name, record)
+        rows.add(
+            m.ArticlePerson,
+            article_id=article_id,
+            person_id=person_id,
+            surface=person.surface,
+            rank=person.rank,
+            mentions=person.mentions,
+            **_evidence(person.span),
         )
         for alias in person.alt_names:
-            session.add(
-                m.PersonAlias(
-                    person_id=person_ids[person.name],
-                    alias=alias,
-                    article_id=article.id,
-                    **_evidence(person.span),
-                )
+            rows.add(
+                m.PersonAlias,
+                person_id=person_id,
+                alias=alias,
+                article_id=article_id,
+                **_evidence(person.span),
             )
         for post in person.posts:
-            session.add(
-                m.PersonPosition(
-                    person_id=person_ids[person.name],
-                    position_id=entities.position(post.title, post.organisation),
-                    article_id=article.id,
-                    rank=person.rank,
-                    date=facts.event_date,
-                    date_precision=facts.event_date_precision,
-                    **_evidence(post.span),
-                )
+            organisation = _organisation(session, post.organisation, resolved)
+            title_en = resolved.position_titles_en.get(post.title)
+            rows.add(
+                m.PersonPosition,
+                person_id=person_id,
+                position_id=entities.position_id(session, post.title, organisation, title_en),
+                article_id=article_id,
+                rank=person.rank,
+                date=facts.event_date,
+                date_precision=facts.event_date_precision,
+                **_evidence(post.span),
             )
+    return person_ids
+
+
+def _organisation(session: Session, name: str | None, resolved: ResolvedFacts) -> int | None:
+    return entities.organisation_id(session, name, resolved.organisations, OrganisationRecord)
+
+
+def _save_facts(session: Session, article_id: int, resolved: ResolvedFacts, rows: _Rows) -> None:
+    facts = resolved.facts
+    topic_ids = entities.topic_ids(session)
+    person_ids = _save_persons(session, article_id, resolved, rows)
     for org in facts.organisations:
-        session.add(
-            m.ArticleOrganisation(
-                article_id=article.id,
-                organisation_id=entities.organisation(org.name),
-                surface=org.surface,
-                **_evidence(org.span),
-            )
+        rows.add(
+            m.ArticleOrganisation,
+            article_id=article_id,
+            organisation_id=_organisation(session, org.name, resolved),
+            surface=org.surface,
+            **_evidence(org.span),
         )
     for topic in facts.topics:
-        session.add(
-            m.ArticleTopic(
-                article_id=article.id, topic_id=topic_ids[topic.slug], **_evidence(topic.span)
-            )
+        rows.add(
+            m.ArticleTopic,
+            article_id=article_id,
+            topic_id=topic_ids[topic.slug],
+            **_evidence(topic.span),
         )
-    _save_meetings(session, article, resolved, person_ids, topic_ids)
+    _save_meetings(session, article_id, resolved, person_ids, topic_ids, rows)
 
 
 def meeting_key(
@@ -176,56 +142,49 @@ def meeting_key(
     return f"{kind}|{date or month_day or '?'}|{people}|article:{article_id}"
 
 
-def _save_meetings(session, article, resolved, person_ids, topic_ids) -> None:
+def _save_meetings(session, article_id, resolved, person_ids, topic_ids, rows: _Rows) -> None:
     meeting_ids: list[int] = []
     for fact in resolved.facts.meetings:
         ids = [person_ids[p.name] for p in fact.participants]
-        key = meeting_key(fact.kind, fact.date, ids, article.id, fact.month_day)
-        meeting = session.scalar(select(m.Meeting).where(m.Meeting.key == key))
-        if meeting is None:
-            meeting = m.Meeting(
-                key=key,
-                kind=fact.kind,
-                date=fact.date,
-                date_precision=fact.date_precision,
-                month_day=fact.month_day,
-                place=fact.place,
-            )
-            session.add(meeting)
-            session.flush()
-        meeting.place = meeting.place or fact.place
+        key = meeting_key(fact.kind, fact.date, ids, article_id, fact.month_day)
+        new = {
+            "kind": fact.kind,
+            "date": fact.date,
+            "date_precision": fact.date_precision,
+            "month_day": fact.month_day,
+            "place": fact.place,
+        }
+        meeting = entities.meeting_row(session, key, new)
+        changes = {"place": meeting["place"] or fact.place}
         if fact.parent_index is not None and fact.parent_index < len(meeting_ids):
-            meeting.parent_id = meeting_ids[fact.parent_index]
-        meeting_ids.append(meeting.id)
-        session.add(
-            m.MeetingSource(
-                meeting_id=meeting.id,
-                article_id=article.id,
-                date_basis=fact.date_basis,
-                **_evidence(fact.span),
-            )
+            changes["parent_id"] = meeting_ids[fact.parent_index]
+        entities.set_meeting(session, meeting, changes)
+        meeting_ids.append(meeting["id"])
+        rows.add(
+            m.MeetingSource,
+            meeting_id=meeting["id"],
+            article_id=article_id,
+            date_basis=fact.date_basis,
+            **_evidence(fact.span),
         )
         for participant in fact.participants:
-            session.add(
-                m.MeetingParticipant(
-                    meeting_id=meeting.id,
-                    person_id=person_ids[participant.name],
-                    article_id=article.id,
-                    side=participant.side,
-                    role=participant.role,
-                    **_evidence(fact.span),
-                )
+            rows.add(
+                m.MeetingParticipant,
+                meeting_id=meeting["id"],
+                person_id=person_ids[participant.name],
+                article_id=article_id,
+                side=participant.side,
+                role=participant.role,
+                **_evidence(fact.span),
             )
         for topic in {t.slug: t for t in reversed(fact.topics)}.values():
-            session.add(
-                m.MeetingTopic(
-                    meeting_id=meeting.id,
-                    topic_id=topic_ids[topic.slug],
-                    article_id=article.id,
-                    **_evidence(topic.span),
-                )
+            rows.add(
+                m.MeetingTopic,
+                meeting_id=meeting["id"],
+                topic_id=topic_ids[topic.slug],
+                article_id=article_id,
+                **_evidence(topic.span),
             )
-        session.flush()
 
 
 def _article_fields(source: SourceText, parsed: ParsedArticle) -> dict:
@@ -248,31 +207,108 @@ def _article_fields(source: SourceText, parsed: ParsedArticle) -> dict:
     }
 
 
+@dataclass
+class Touched:
+    """Entities whose supporting rows this transaction deleted: the only possible orphans."""
+
+    meetings: set[int] = field(default_factory=set)
+    positions: set[int] = field(default_factory=set)
+    persons: set[int] = field(default_factory=set)
+    organisations: set[int] = field(default_factory=set)
+
+
+# Which entity each child table's column supports.
+SUPPORTS = (
+    ("persons", m.ArticlePerson, "person_id"),
+    ("persons", m.PersonPosition, "person_id"),
+    ("persons", m.PersonAlias, "person_id"),
+    ("persons", m.MeetingParticipant, "person_id"),
+    ("positions", m.PersonPosition, "position_id"),
+    ("organisations", m.ArticleOrganisation, "organisation_id"),
+    ("meetings", m.MeetingSource, "meeting_id"),
+    ("meetings", m.MeetingParticipant, "meeting_id"),
+    ("meetings", m.MeetingTopic, "meeting_id"),
+)
+
+
 def delete_article_rows(session: Session, article_id: int) -> None:
+    """Delete an article's facts, noting the entities they supported for :func:`collect_orphans`."""
+    touched = session.info.setdefault(entities.TOUCHED_KEY, Touched())
+    parts = [
+        select(literal(kind).label("kind"), getattr(model, column).label("id")).where(
+            model.article_id == article_id
+        )
+        for kind, model, column in SUPPORTS
+    ]
+    for kind, entity_id in session.execute(union_all(*parts)):
+        getattr(touched, kind).add(entity_id)
     for table in ARTICLE_CHILDREN:
         session.execute(delete(table).where(table.article_id == article_id))
 
 
+def _chunks(ids: set[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + IN_CHUNK] for i in range(0, len(ordered), IN_CHUNK)]
+
+
+def _delete_unsupported(session: Session, model, candidates: set[int], *unsupported) -> list:
+    """Delete the candidates no row supports; return the deleted rows (all columns)."""
+    deleted = []
+    for chunk in _chunks(candidates):
+        found = session.execute(select(model.__table__).where(model.id.in_(chunk), *unsupported))
+        rows = found.all()
+        if rows:
+            session.execute(delete(model).where(model.id.in_([r.id for r in rows])))
+            deleted += rows
+    return deleted
+
+
 def collect_orphans(session: Session) -> None:
-    """Remove meetings, persons, positions and organisations no article supports any more."""
-    session.execute(
-        delete(m.Meeting).where(~exists().where(m.MeetingSource.meeting_id == m.Meeting.id))
-    )
-    session.execute(
-        delete(m.Position).where(~exists().where(m.PersonPosition.position_id == m.Position.id))
-    )
-    session.execute(
-        delete(m.Person).where(~exists().where(m.ArticlePerson.person_id == m.Person.id))
-    )
-    parent = m.Organisation.__table__.alias("child")
-    while session.execute(
-        delete(m.Organisation).where(
+    """Remove the meetings, positions, persons and organisations that lost their last
+    supporting row in this transaction (only those :func:`delete_article_rows` touched)."""
+    touched = session.info.pop(entities.TOUCHED_KEY, None)
+    if touched is None:
+        return
+    maps = entities.maps_of(session)
+    for row in _delete_unsupported(
+        session,
+        m.Meeting,
+        touched.meetings,
+        ~exists().where(m.MeetingSource.meeting_id == m.Meeting.id),
+    ):
+        maps.meetings.pop(row.key, None)
+    for row in _delete_unsupported(
+        session,
+        m.Position,
+        touched.positions,
+        ~exists().where(m.PersonPosition.position_id == m.Position.id),
+    ):
+        maps.positions.pop((row.title, row.organisation_id), None)
+        touched.organisations.add(row.organisation_id)
+    for row in _delete_unsupported(
+        session,
+        m.Person,
+        touched.persons,
+        ~exists().where(m.ArticlePerson.person_id == m.Person.id),
+    ):
+        maps.persons.pop(row.name, None)
+    _collect_organisations(session, maps, touched.organisations - {None})
+
+
+def _collect_organisations(session: Session, maps, candidates: set[int]) -> None:
+    child = m.Organisation.__table__.alias("child")
+    while candidates:
+        deleted = _delete_unsupported(
+            session,
+            m.Organisation,
+            candidates,
             ~exists().where(m.ArticleOrganisation.organisation_id == m.Organisation.id),
             ~exists().where(m.Position.organisation_id == m.Organisation.id),
-            ~exists().where(parent.c.parent_id == m.Organisation.id),
+            ~exists().where(child.c.parent_id == m.Organisation.id),
         )
-    ).rowcount:
-        pass
+        for row in deleted:
+            maps.organisations.pop(row.name, None)
+        candidates = {row.parent_id for row in deleted} - {None}
 
 
 def store_article(
@@ -286,7 +322,8 @@ def store_article(
     for column, value in _article_fields(source, parsed).items():
         setattr(article, column, value)
     session.flush()
+    rows = _Rows()
     for credit in parsed.credits:
-        session.add(m.ArticleCredit(article_id=article.id, kind=credit.kind, credit=credit.text))
-    _save_facts(session, article, resolved)
-    session.flush()
+        rows.add(m.ArticleCredit, article_id=article.id, kind=credit.kind, credit=credit.text)
+    _save_facts(session, article.id, resolved, rows)
+    rows.write(session)

@@ -1,0 +1,219 @@
+"""Persons, organisations, positions, meetings and topics by name, without a query per name.
+
+:class:`EntityMaps` holds name → id (and the columns an import may fill in) for each entity
+table. Scoped to one import run and preloaded (one SELECT per table), a name it does not
+know is new and is inserted at once; scoped to one session (the default), a name it does
+not know is looked up once. Any rollback empties the maps, since ids they hold may be gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from archive import models as m
+from archive.knowledge import load as load_data
+
+PERSONS = m.Person.__table__
+ORGANISATIONS = m.Organisation.__table__
+POSITIONS = m.Position.__table__
+MEETINGS = m.Meeting.__table__
+TOPICS = m.Topic.__table__
+PERSON_COLUMNS = ("country", "name_en", "name_zh", "wikidata_id")
+ORGANISATION_COLUMNS = ("country", "name_en", "name_zh", "wikidata_id", "parent_id")
+MEETING_COLUMNS = ("place", "parent_id")
+SESSION_KEY = "entity_maps"
+TOUCHED_KEY = "touched_entities"
+
+
+class EntityMaps:
+    """What an import knows of the entity tables; see the module docstring."""
+
+    def __init__(self, preload: bool = False) -> None:
+        self.preload = preload
+        self.reset()
+
+    def reset(self) -> None:
+        self.loaded = False
+        self.persons: dict[str, dict[str, Any]] = {}
+        self.organisations: dict[str, dict[str, Any]] = {}
+        self.positions: dict[tuple[str, int | None], int] = {}
+        self.meetings: dict[str, dict[str, Any]] = {}
+        self.topics: dict[str, int] | None = None
+
+    def load(self, session: Session) -> None:
+        """Read every entity table once (preloaded maps only)."""
+        if not self.preload or self.loaded:
+            return
+        for row in session.execute(
+            select(PERSONS.c.id, PERSONS.c.name, *_cols(PERSONS, PERSON_COLUMNS))
+        ):
+            self.persons[row.name] = dict(row._mapping)
+        organisation_columns = _cols(ORGANISATIONS, ORGANISATION_COLUMNS)
+        for row in session.execute(
+            select(ORGANISATIONS.c.id, ORGANISATIONS.c.name, *organisation_columns)
+        ):
+            self.organisations[row.name] = dict(row._mapping)
+        for row in session.execute(
+            select(POSITIONS.c.id, POSITIONS.c.title, POSITIONS.c.organisation_id)
+        ):
+            self.positions[(row.title, row.organisation_id)] = row.id
+        for row in session.execute(
+            select(MEETINGS.c.id, MEETINGS.c.key, *_cols(MEETINGS, MEETING_COLUMNS))
+        ):
+            self.meetings[row.key] = dict(row._mapping)
+        self.loaded = True
+
+
+def _cols(table, names: Iterable[str]) -> list:
+    return [table.c[name] for name in names]
+
+
+def attach(session: Session, maps: EntityMaps) -> None:
+    """Let ``session`` use run-scoped ``maps`` (emptied if the session rolls back)."""
+    session.info[SESSION_KEY] = maps
+
+
+def maps_of(session: Session) -> EntityMaps:
+    """The session's maps: attached ones, or maps for this session alone."""
+    if SESSION_KEY not in session.info:
+        session.info[SESSION_KEY] = EntityMaps()
+    maps = session.info[SESSION_KEY]
+    maps.load(session)
+    return maps
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, _previous) -> None:
+    maps = session.info.get(SESSION_KEY)
+    if maps is not None:
+        maps.reset()
+    session.info.pop(TOUCHED_KEY, None)  # what the rolled-back deletions touched
+
+
+def _insert_new(session: Session, table, values: dict, lookup) -> int:
+    """Insert a row and return its id; if a concurrent writer inserted it first, find it."""
+    dialect = session.get_bind().dialect.name
+    builder = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+    if builder is None:
+        return session.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+    statement = builder(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    new_id = session.execute(statement).scalar()
+    return new_id if new_id is not None else session.execute(lookup).scalar_one()
+
+
+def _known(session: Session, maps: EntityMaps, cache: dict, key, query):
+    """The cached row for ``key``, looked up once when the maps are not preloaded."""
+    if key not in cache and not maps.preload:
+        row = session.execute(query).first()
+        if row is not None:
+            cache[key] = dict(row._mapping)
+    return cache.get(key)
+
+
+def _set(session: Session, table, row: dict, changes: dict) -> None:
+    changes = {column: value for column, value in changes.items() if row.get(column) != value}
+    if changes:
+        session.execute(update(table).where(table.c.id == row["id"]).values(**changes))
+        row.update(changes)
+
+
+def person_id(session: Session, name: str, record) -> int:
+    """Get or create a person; fill the columns it lacks from ``record``."""
+    maps = maps_of(session)
+    query = select(PERSONS.c.id, *_cols(PERSONS, PERSON_COLUMNS)).where(PERSONS.c.name == name)
+    row = _known(session, maps, maps.persons, name, query)
+    values = {c: getattr(record, c) for c in PERSON_COLUMNS if getattr(record, c)}
+    if row is None:
+        new_id = _insert_new(
+            session, PERSONS, {"name": name, **values}, query.with_only_columns(PERSONS.c.id)
+        )
+        maps.persons[name] = row = {"id": new_id, **dict.fromkeys(PERSON_COLUMNS), **values}
+        return new_id
+    _set(session, PERSONS, row, {c: v for c, v in values.items() if not row.get(c)})
+    return row["id"]
+
+
+def organisation_id(session: Session, name: str | None, records: dict, blank) -> int | None:
+    """Get or create an organisation (and its parents); ``records`` says what is known of it."""
+    if not name:
+        return None
+    maps = maps_of(session)
+    record = records.get(name) or blank(name)
+    columns = _cols(ORGANISATIONS, ORGANISATION_COLUMNS)
+    query = select(ORGANISATIONS.c.id, *columns).where(ORGANISATIONS.c.name == name)
+    row = _known(session, maps, maps.organisations, name, query)
+    values = {c: getattr(record, c) for c in ORGANISATION_COLUMNS[:-1] if getattr(record, c)}
+    if row is None:
+        new_id = _insert_new(
+            session,
+            ORGANISATIONS,
+            {"name": name, **values},
+            query.with_only_columns(ORGANISATIONS.c.id),
+        )
+        maps.organisations[name] = row = {
+            "id": new_id,
+            **dict.fromkeys(ORGANISATION_COLUMNS),
+            **values,
+        }
+    else:
+        _set(session, ORGANISATIONS, row, values)
+    if record.parent and record.parent != name:
+        parent = organisation_id(session, record.parent, records, blank)
+        _set(session, ORGANISATIONS, row, {"parent_id": parent})
+    return row["id"]
+
+
+def position_id(
+    session: Session, title: str, organisation: int | None, title_en: str | None
+) -> int:
+    maps, key = maps_of(session), (title, organisation)
+    query = select(POSITIONS.c.id).where(
+        POSITIONS.c.title == title, POSITIONS.c.organisation_id.is_not_distinct_from(organisation)
+    )
+    if key not in maps.positions and not maps.preload:
+        found = session.execute(query).scalar()
+        if found is not None:
+            maps.positions[key] = found
+    if key not in maps.positions:
+        values = {"title": title, "organisation_id": organisation, "title_en": title_en}
+        maps.positions[key] = _insert_new(session, POSITIONS, values, query)
+    return maps.positions[key]
+
+
+def meeting_row(session: Session, key: str, values: dict) -> dict:
+    """Get or create the meeting with this key (``values`` are a new meeting's columns)."""
+    maps = maps_of(session)
+    query = select(MEETINGS.c.id, *_cols(MEETINGS, MEETING_COLUMNS)).where(MEETINGS.c.key == key)
+    row = _known(session, maps, maps.meetings, key, query)
+    if row is None:
+        new_id = _insert_new(
+            session, MEETINGS, {"key": key, **values}, query.with_only_columns(MEETINGS.c.id)
+        )
+        maps.meetings[key] = row = {"id": new_id, "place": values.get("place"), "parent_id": None}
+    return row
+
+
+def set_meeting(session: Session, row: dict, changes: dict) -> None:
+    _set(session, MEETINGS, row, changes)
+
+
+def topic_ids(session: Session) -> dict[str, int]:
+    """Make sure every topic of the taxonomy exists with its labels; return slug → id."""
+    maps = maps_of(session)
+    if maps.topics is None:
+        stored = {r.slug: r for r in session.execute(select(TOPICS))}
+        for slug, labels in load_data("topics").items():
+            names = {"name_vi": labels["vi"], "name_en": labels["en"]}
+            if slug not in stored:
+                session.execute(insert(TOPICS).values(slug=slug, **names))
+            elif (stored[slug].name_vi, stored[slug].name_en) != tuple(names.values()):
+                session.execute(update(TOPICS).where(TOPICS.c.slug == slug).values(**names))
+        maps.topics = {
+            slug: id_ for slug, id_ in session.execute(select(TOPICS.c.slug, TOPICS.c.id))
+        }
+    return maps.topics
