@@ -155,9 +155,9 @@ def test_chmod_000_file_is_named_and_the_rest_imported(tmp_path, db_path):
 
 
 def test_a_bug_met_on_one_file_is_logged_and_the_others_imported(seeds_copy, db_path, monkeypatch):
-    from archive import importer
+    from archive import pipeline
 
-    real = importer.extract_facts
+    real = pipeline.extract_facts  # forked workers inherit the patched stage
 
     def broken_on_one(article):
         if "Thượng tướng Tô Lâm" in article.body:
@@ -165,7 +165,7 @@ def test_a_bug_met_on_one_file_is_logged_and_the_others_imported(seeds_copy, db_
         return real(article)
 
     broken = {p.name for p in seeds_copy.iterdir() if "Thượng tướng Tô Lâm" in p.read_text()}
-    monkeypatch.setattr(importer, "extract_facts", broken_on_one)
+    monkeypatch.setattr(pipeline, "extract_facts", broken_on_one)
     result = invoke("import", str(seeds_copy), "--db", str(db_path), expect=1)
     logged = errors(db_path)
     assert set(logged) == broken and f"{5 - len(broken)} imported" in result.output
