@@ -3,7 +3,8 @@
 :class:`EntityMaps` holds name → id (and the columns an import may fill in) for each entity
 table. Scoped to one import run and preloaded (one SELECT per table), a name it does not
 know is new and is inserted at once; scoped to one session (the default), a name it does
-not know is looked up once. Any rollback empties the maps, since ids they hold may be gone.
+not know is looked up once. Any rollback empties the maps, since ids they hold may be gone,
+and so must any deletion of entities (:func:`forget`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ PERSON_COLUMNS = ("country", "name_en", "name_zh", "wikidata_id")
 ORGANISATION_COLUMNS = ("country", "name_en", "name_zh", "wikidata_id", "parent_id")
 MEETING_COLUMNS = ("place", "parent_id")
 SESSION_KEY = "entity_maps"
-TOUCHED_KEY = "touched_entities"
 
 
 class EntityMaps:
@@ -89,10 +89,14 @@ def maps_of(session: Session) -> EntityMaps:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, _previous) -> None:
+    forget(session)
+
+
+def forget(session: Session) -> None:
+    """Empty the session's maps (after a rollback, or after entities were deleted)."""
     maps = session.info.get(SESSION_KEY)
     if maps is not None:
         maps.reset()
-    session.info.pop(TOUCHED_KEY, None)  # what the rolled-back deletions touched
 
 
 def _insert_new(session: Session, table, values: dict, lookup) -> int:

@@ -3,16 +3,14 @@
 Which article row a file fills is decided in ``archive/sources.py``; this module writes
 the article's content and its facts (one multi-row INSERT per table), resolving entities
 through :mod:`archive.entities` (no query per known name), and removes the entities no
-article supports any more, looking only at those the transaction's deletions touched
-(:func:`collect_orphans`).
+article supports any more (:func:`collect_orphans`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
-from sqlalchemy import delete, exists, insert, literal, select, union_all
+from sqlalchemy import delete, exists, insert
 from sqlalchemy.orm import Session
 
 from archive import entities
@@ -33,8 +31,6 @@ ARTICLE_CHILDREN = (
     m.MeetingSource,
     m.ArticleTopic,
 )
-
-IN_CHUNK = 500
 
 
 def _evidence(span: Span) -> dict:
@@ -207,108 +203,34 @@ def _article_fields(source: SourceText, parsed: ParsedArticle) -> dict:
     }
 
 
-@dataclass
-class Touched:
-    """Entities whose supporting rows this transaction deleted: the only possible orphans."""
-
-    meetings: set[int] = field(default_factory=set)
-    positions: set[int] = field(default_factory=set)
-    persons: set[int] = field(default_factory=set)
-    organisations: set[int] = field(default_factory=set)
-
-
-# Which entity each child table's column supports.
-SUPPORTS = (
-    ("persons", m.ArticlePerson, "person_id"),
-    ("persons", m.PersonPosition, "person_id"),
-    ("persons", m.PersonAlias, "person_id"),
-    ("persons", m.MeetingParticipant, "person_id"),
-    ("positions", m.PersonPosition, "position_id"),
-    ("organisations", m.ArticleOrganisation, "organisation_id"),
-    ("meetings", m.MeetingSource, "meeting_id"),
-    ("meetings", m.MeetingParticipant, "meeting_id"),
-    ("meetings", m.MeetingTopic, "meeting_id"),
-)
-
-
 def delete_article_rows(session: Session, article_id: int) -> None:
-    """Delete an article's facts, noting the entities they supported for :func:`collect_orphans`."""
-    touched = session.info.setdefault(entities.TOUCHED_KEY, Touched())
-    parts = [
-        select(literal(kind).label("kind"), getattr(model, column).label("id")).where(
-            model.article_id == article_id
-        )
-        for kind, model, column in SUPPORTS
-    ]
-    for kind, entity_id in session.execute(union_all(*parts)):
-        getattr(touched, kind).add(entity_id)
     for table in ARTICLE_CHILDREN:
         session.execute(delete(table).where(table.article_id == article_id))
 
 
-def _chunks(ids: set[int]) -> list[list[int]]:
-    ordered = sorted(ids)
-    return [ordered[i : i + IN_CHUNK] for i in range(0, len(ordered), IN_CHUNK)]
-
-
-def _delete_unsupported(session: Session, model, candidates: set[int], *unsupported) -> list:
-    """Delete the candidates no row supports; return the deleted rows (all columns)."""
-    deleted = []
-    for chunk in _chunks(candidates):
-        found = session.execute(select(model.__table__).where(model.id.in_(chunk), *unsupported))
-        rows = found.all()
-        if rows:
-            session.execute(delete(model).where(model.id.in_([r.id for r in rows])))
-            deleted += rows
-    return deleted
-
-
 def collect_orphans(session: Session) -> None:
-    """Remove the meetings, positions, persons and organisations that lost their last
-    supporting row in this transaction (only those :func:`delete_article_rows` touched)."""
-    touched = session.info.pop(entities.TOUCHED_KEY, None)
-    if touched is None:
-        return
-    maps = entities.maps_of(session)
-    for row in _delete_unsupported(
-        session,
-        m.Meeting,
-        touched.meetings,
-        ~exists().where(m.MeetingSource.meeting_id == m.Meeting.id),
-    ):
-        maps.meetings.pop(row.key, None)
-    for row in _delete_unsupported(
-        session,
-        m.Position,
-        touched.positions,
-        ~exists().where(m.PersonPosition.position_id == m.Position.id),
-    ):
-        maps.positions.pop((row.title, row.organisation_id), None)
-        touched.organisations.add(row.organisation_id)
-    for row in _delete_unsupported(
-        session,
-        m.Person,
-        touched.persons,
-        ~exists().where(m.ArticlePerson.person_id == m.Person.id),
-    ):
-        maps.persons.pop(row.name, None)
-    _collect_organisations(session, maps, touched.organisations - {None})
-
-
-def _collect_organisations(session: Session, maps, candidates: set[int]) -> None:
-    child = m.Organisation.__table__.alias("child")
-    while candidates:
-        deleted = _delete_unsupported(
-            session,
-            m.Organisation,
-            candidates,
+    """Remove every meeting, person, position and organisation no article supports (a scan
+    of each table: once per run; an article's change checks only what it touched, see
+    ``archive/touched.py``)."""
+    session.execute(
+        delete(m.Meeting).where(~exists().where(m.MeetingSource.meeting_id == m.Meeting.id))
+    )
+    session.execute(
+        delete(m.Position).where(~exists().where(m.PersonPosition.position_id == m.Position.id))
+    )
+    session.execute(
+        delete(m.Person).where(~exists().where(m.ArticlePerson.person_id == m.Person.id))
+    )
+    parent = m.Organisation.__table__.alias("child")
+    while session.execute(
+        delete(m.Organisation).where(
             ~exists().where(m.ArticleOrganisation.organisation_id == m.Organisation.id),
             ~exists().where(m.Position.organisation_id == m.Organisation.id),
-            ~exists().where(child.c.parent_id == m.Organisation.id),
+            ~exists().where(parent.c.parent_id == m.Organisation.id),
         )
-        for row in deleted:
-            maps.organisations.pop(row.name, None)
-        candidates = {row.parent_id for row in deleted} - {None}
+    ).rowcount:
+        pass
+    entities.forget(session)  # maps may name what was deleted
 
 
 def store_article(
