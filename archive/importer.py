@@ -34,12 +34,12 @@ from archive.sources import (
     known_digests,
     load_article,
     now,
-    record_error,
     register_root,
     remove_vanished,
     root_fingerprint,
     writing,
 )
+from archive.writer import BatchWriter, Refused
 
 OUTCOMES = ("imported", "updated", "unchanged", "failed")
 
@@ -164,19 +164,22 @@ def _jobs(found_files: Iterable[_Found], known: dict[tuple[int, str], str]) -> I
         yield Job(item, str(item.found.path) if needs_work else None)
 
 
-def _write(engine: Engine, item: _Found, prepared: Prepared | None, summary: ImportSummary) -> str:
-    """The writer: store one file's result (or log its failure); return the outcome."""
+def _write(writer: BatchWriter, item: _Found, prepared: Prepared | None, summary) -> str:
+    """Store one file's result (or log its failure); return the outcome (counted in the
+    summary once committed)."""
     try:
         if item.failure or (prepared is not None and prepared.error):
             raise FileFailed(item.failure or prepared.error)
-        outcome = "unchanged" if item.unchanged else _store(engine, prepared, item.location)
-    except FileFailed as error:
-        outcome = "failed"
+        if item.unchanged:
+            summary.counts["unchanged"] += 1
+            return "unchanged"
+        p = prepared
+        return writer.store(p.source, item.location, p.parsed, p.resolved)
+    except (FileFailed, Refused) as error:
         summary.errors.append((str(item.found.path), str(error)))
         location = item.location
-        record_error(engine, summary.run_id, _error_name(location), location.root_id, str(error))
-    summary.counts[outcome] += 1
-    return outcome
+        writer.log_error(summary.run_id, _error_name(location), location.root_id, str(error))
+        return "failed"
 
 
 class SearchNotRefreshed(Exception):
@@ -243,13 +246,17 @@ def _import(engine, paths, prune, on_file, summary, workers, time_budget) -> Non
             yield _Found(found, location)
 
     jobs = _jobs(found_files(), known)
-    for job, prepared in prepared_in_order(
-        jobs, worker_count(workers), budget_seconds(time_budget)
-    ):
-        outcome = _write(engine, job.item, prepared, summary)
-        if on_file:
-            on_file(job.item.found.path, outcome)
-    del known
+    writer = BatchWriter(engine, summary.counts)
+    try:
+        for job, prepared in prepared_in_order(
+            jobs, worker_count(workers), budget_seconds(time_budget)
+        ):
+            outcome = _write(writer, job.item, prepared, summary)
+            if on_file:
+                on_file(job.item.found.path, outcome)
+        writer.close()
+    finally:
+        writer.abandon()
     if prune:
         folders = {roots[import_root(p)][0] for p in paths if Path(p).is_dir()}
         summary.pruned = sum(remove_vanished(engine, f, present[f]) for f in sorted(folders))

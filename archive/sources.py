@@ -235,13 +235,24 @@ def load_article(
 ) -> str:
     """Store one article and its facts in one transaction; return the outcome."""
     with writing(engine) as session:
-        claim = claim_article(session, source, location)
-        if claim.article is not None:
-            store_article(session, claim.article, source, parsed, resolved)
-            mark_stale(session, claim.article.id)
-        if claim.new_source is not None:
-            _point(session, None, claim.new_source, claim.article.id)
-        collect_orphans_among(session, claim.touched)
+        return store_in(session, source, location, parsed, resolved)
+
+
+def store_in(
+    session: Session,
+    source: SourceText,
+    location: Location,
+    parsed: ParsedArticle,
+    resolved: ResolvedFacts,
+) -> str:
+    """Store one article and its facts in the session's transaction; return the outcome."""
+    claim = claim_article(session, source, location)
+    if claim.article is not None:
+        store_article(session, claim.article, source, parsed, resolved)
+        mark_stale(session, claim.article.id)
+    if claim.new_source is not None:
+        _point(session, None, claim.new_source, claim.article.id)
+    collect_orphans_among(session, claim.touched)
     return claim.outcome
 
 
@@ -268,9 +279,6 @@ def collect_all_orphans(engine: Engine) -> None:
         collect_orphans(session)
 
 
-def record_error(engine: Engine, run_id: int | None, name: str, root: int | None, reason: str):
-    """Log a file that failed (``name`` as the archive names it)."""
-    with Session(engine) as session, session.begin():
-        session.add(
-            m.ImportError_(run_id=run_id, file=name, root_id=root, reason=reason, time=now())
-        )
+def error_row(run_id: int | None, name: str, root: int | None, reason: str) -> m.ImportError_:
+    """The import log's row for a file that failed (``name`` as the archive names it)."""
+    return m.ImportError_(run_id=run_id, file=name, root_id=root, reason=reason, time=now())
