@@ -85,27 +85,74 @@ def build_countries(db: sqlite_utils.Database) -> None:
     _replace_table(db, "search_countries", rows, "form")
 
 
-def _folded_articles(db: sqlite_utils.Database, where: str = "") -> list[dict]:
-    return [
-        {"article_id": row["id"], "title": fold(row["title"] or ""), "body": fold(row["body"])}
-        for row in db.query(f"SELECT id, title, body FROM articles {where} ORDER BY id")
-    ]
+FOLD_FUNCTION = "archive_fold"  # fold() as an SQL function of the post-processing connection
+FACT_COLUMNS = {
+    "fact": str,
+    "article_id": int,
+    "subject": str,
+    "detail": str,
+    "evidence_field": str,
+    "evidence_start": int,
+    "evidence_end": int,
+    "evidence": str,
+}
+FOLDED_FACT_COLUMNS = ("subject", "detail", "evidence")
+
+
+def _fold(text: str | None) -> str:
+    return fold(text or "")
+
+
+def _connect(path: str | Path) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(path)
+    db.register_function(_fold, deterministic=True, name=FOLD_FUNCTION)
+    return db
+
+
+def _fresh_table(db: sqlite_utils.Database, name: str, columns: dict, pk: str) -> None:
+    if db[name].exists():
+        db[name].drop()
+    db[name].create(columns, pk=pk)
+
+
+def insert_folded_articles(db: sqlite_utils.Database, where: str = "1") -> None:
+    """Fold the title and body of the articles matching ``where`` (rows are not held)."""
+    db.execute(
+        "INSERT INTO search_articles_folded (article_id, title, body) "
+        f"SELECT id, {FOLD_FUNCTION}(title), {FOLD_FUNCTION}(body) FROM articles "
+        f"WHERE {where} ORDER BY id"
+    )
+
+
+def insert_facts(db: sqlite_utils.Database, where: str = "1") -> None:
+    """The facts of the articles matching ``where``, numbered on from the last id."""
+    names = ", ".join(f"[{c}]" for c in FACT_COLUMNS)
+    db.execute(
+        f"INSERT INTO search_facts ({names}) SELECT {names} FROM evidence WHERE {where} "
+        "ORDER BY fact, article_id, evidence_start"
+    )
+
+
+def insert_folded_facts(db: sqlite_utils.Database, where: str = "1") -> None:
+    """The folded text of the facts (of ``search_facts``) matching ``where``."""
+    folded = ", ".join(f"{FOLD_FUNCTION}([{c}])" for c in FOLDED_FACT_COLUMNS)
+    db.execute(
+        f"INSERT INTO search_facts_folded (id, {', '.join(FOLDED_FACT_COLUMNS)}) "
+        f"SELECT id, {folded} FROM search_facts WHERE {where} ORDER BY id"
+    )
 
 
 def build_folded_articles(db: sqlite_utils.Database) -> None:
     """``search_articles_folded``: title and body without diacritics, for accent-free search."""
-    rows = _folded_articles(db)
     columns = {"article_id": int, "title": str, "body": str}
-    _replace_table(db, "search_articles_folded", rows, "article_id", columns)
+    _fresh_table(db, "search_articles_folded", columns, "article_id")
+    insert_folded_articles(db)
 
 
 def build_facts(db: sqlite_utils.Database) -> None:
     """``search_facts``: every fact with its evidence sentence, for searching evidence."""
-    rows = list(db.query("SELECT * FROM evidence ORDER BY fact, article_id, evidence_start"))
-    for index, row in enumerate(rows, start=1):
-        row["id"] = index
-    columns = {"id": int} | {column.name: str for column in db["evidence"].columns}
-    _replace_table(db, "search_facts", rows, "id", columns)
+    _fresh_table(db, "search_facts", FACT_COLUMNS | {"id": int}, "id")
+    insert_facts(db)
 
 
 def build_browse_tables(db: sqlite_utils.Database) -> None:
@@ -122,22 +169,14 @@ def build_browse_tables(db: sqlite_utils.Database) -> None:
 def build_folded_facts(db: sqlite_utils.Database) -> None:
     """``search_facts_folded``: the facts' text without diacritics (same ids as
     ``search_facts``), so evidence typed without diacritics is found too."""
-    columns = ("subject", "detail", "evidence")
-    facts = "SELECT id, subject, detail, evidence FROM search_facts ORDER BY id"
-    rows = [
-        {"id": row["id"], **{c: fold(row[c] or "") for c in columns}}
-        for row in (db.query(facts) if db["search_facts"].exists() else [])
-    ]
-    table = db["search_facts_folded"]
-    if table.exists():
-        table.drop()
-    table.create({"id": int, **dict.fromkeys(columns, str)}, pk="id")
-    table.insert_all(rows)
+    columns = {"id": int, **dict.fromkeys(FOLDED_FACT_COLUMNS, str)}
+    _fresh_table(db, "search_facts_folded", columns, "id")
+    insert_folded_facts(db)
 
 
 def ensure_db_shape(path: str | Path) -> None:
     """Create or refresh derived tables, full-text indexes and views, then ANALYZE."""
-    db = sqlite_utils.Database(path)
+    db = _connect(path)
     for view in VIEWS:
         db.execute(f"DROP VIEW IF EXISTS [{view}]")
     build_meeting_kinds(db)
@@ -195,7 +234,7 @@ def refresh_search(path: str | Path) -> None:
     ``ensure_db_shape`` makes, new facts with new ids); everything when the search tables
     are missing or of another shape. The marks are dropped last: a refresh cut short is
     done again by the next."""
-    db = sqlite_utils.Database(path)
+    db = _connect(path)
     try:
         if not _is_complete(db):
             db.close()
@@ -240,34 +279,23 @@ def _fts(db: sqlite_utils.Database, table: str, key: str, where: str, delete: bo
         )
 
 
-def _replace_rows(db, table: str, key: str, old: str, rows: list[dict], new: str) -> None:
-    """Replace the rows of ``table`` matching ``old`` by ``rows`` (matching ``new``), in its
-    full-text index too."""
-    _fts(db, table, key, old, delete=True)
-    db.execute(f"DELETE FROM [{table}] WHERE {old}")
-    db[table].insert_all(rows)
-    _fts(db, table, key, new, delete=False)
-
-
 def _refresh_stale(db: sqlite_utils.Database) -> None:
-    articles = f"article_id IN ({_stale('article')})"
     for view in BROWSE_TABLES:
         table, key = table_of(view), BROWSE_KEYS[view][0]
         db.execute(f"DELETE FROM [{table}] WHERE [{key}] IN ({STALE_KEYS[view]})")
         db.execute(f"INSERT INTO [{table}] {browse_query(view, STALE_KEYS[view])}")
-    folded = _folded_articles(db, f"WHERE id IN ({_stale('article')})")
-    _replace_rows(db, "search_articles_folded", "article_id", articles, folded, articles)
+    articles = f"article_id IN ({_stale('article')})"
+    _fts(db, "search_articles_folded", "article_id", articles, delete=True)
+    db.execute(f"DELETE FROM search_articles_folded WHERE {articles}")
+    insert_folded_articles(db, f"id IN ({_stale('article')})")
+    _fts(db, "search_articles_folded", "article_id", articles, delete=False)
     old_facts = f"id IN (SELECT id FROM search_facts WHERE {articles})"
+    for table in ("search_facts_folded", "search_facts"):
+        _fts(db, table, "id", old_facts, delete=True)
+        db.execute(f"DELETE FROM [{table}] WHERE {old_facts}")
     first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM search_facts").fetchone()[0]
-    facts = list(
-        db.query(
-            f"SELECT * FROM evidence WHERE {articles} ORDER BY fact, article_id, evidence_start"
-        )
-    )
-    for number, row in enumerate(facts, start=first):
-        row["id"] = number
-    columns = FTS_TABLES["search_facts_folded"]
-    folded_facts = [{"id": r["id"], **{c: fold(r[c] or "") for c in columns}} for r in facts]
-    new_facts = f"id >= {first}"
-    _replace_rows(db, "search_facts_folded", "id", old_facts, folded_facts, new_facts)
-    _replace_rows(db, "search_facts", "id", articles, facts, new_facts)
+    new_facts = f"id >= {first}"  # new rows are numbered on from the last id
+    insert_facts(db, articles)
+    insert_folded_facts(db, new_facts)
+    for table in ("search_facts", "search_facts_folded"):
+        _fts(db, table, "id", new_facts, delete=False)
