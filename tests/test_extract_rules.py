@@ -261,6 +261,28 @@ def test_hosting_the_reception_of_a_delegation_is_a_reception_with_its_head():
     }
 
 
+def test_hosting_the_welcome_and_talks_is_talks_and_attendance_extends_it():
+    (talks,) = extract(
+        "Chiều 15/5/2025, tại Hà Nội, Đại tướng Lê Minh Sơn, Bộ trưởng Bộ Công an đã chủ trì "
+        "lễ đón và hội đàm với Đại tướng Khăm Phăn Phôm Ma Vông, Bộ trưởng Bộ Công an Lào nhân "
+        "dịp chuyến thăm chính thức Việt Nam. Tham dự hội đàm, về phía Bộ Công an Việt Nam có "
+        "Thượng tướng Nguyễn Văn Hải, Thứ trưởng Bộ Công an. Tại hội đàm, hai bên thống nhất "
+        "phối hợp phòng, chống ma túy."
+    ).meetings
+    assert talks.kind == "talks"
+    assert pairs(talks) == {"Lê Minh Sơn", "Khăm Phăn Phôm Ma Vông", "Nguyễn Văn Hải"}
+    assert {t.slug for t in talks.topics} == {"drug_crime"}
+
+
+def test_a_lower_case_word_ends_a_body_name_a_capitalised_one_does_not():
+    found = people(
+        "Đại tướng Khăm Phăn Phôm Ma Vông, Bộ trưởng Bộ Công an Lào nhân dịp thăm Việt Nam. "
+        "Ông Lưu Vĩnh Nghị, Chủ nhiệm Ủy ban Thường vụ Nhân đại châu Văn Sơn, phát biểu."
+    )
+    assert [p.organisation for p in found["Khăm Phăn Phôm Ma Vông"].posts] == ["Bộ Công an Lào"]
+    assert found["Lưu Vĩnh Nghị"].country == "CN"
+
+
 def test_a_caption_line_names_who_met():
     (meeting,) = extract(
         "Phát biểu tại buổi làm việc, Thứ trưởng Lê Quang Huy bày tỏ vui mừng.\n\n"

@@ -267,20 +267,18 @@ def sentence_drafts(body: list[Sentence], people: ArticlePeople, heads) -> list[
     found: list[Draft] = []
     previous: Draft | None = None
     for sentence in body:
+        attendees = _side_statement_people(sentence, people) if previous else {}
+        if attendees:  # "Tham dự hội đàm, về phía ... có ...": who attended the one before
+            previous.absorb_people(attendees, {})
+            continue
         framing = framing_regions(sentence)
         verbs = find_verbs(sentence, framing)
         drafts_here: list[Draft] = []
         for group in clause_groups(sentence, verbs, people):
             subject = _subject(drafts_here[0]) if drafts_here else {}
             drafts_here += _group_drafts(sentence, group, verbs, people, framing, heads, subject)
-        if drafts_here:
-            found += drafts_here
-            previous = drafts_here[-1]
-            continue
-        attendees = _side_statement_people(sentence, people) if previous else {}
-        if attendees:
-            previous.absorb_people(attendees, {})
-        previous = previous if attendees else None
+        found += drafts_here
+        previous = drafts_here[-1] if drafts_here else None
     return found
 
 

@@ -35,7 +35,8 @@ def _org_extent(text: str) -> str | None:
     for index, w in enumerate(all_words):
         if text[taken[-1].end if taken else 0 : w.start].strip(" "):
             break
-        if w.text.lower() in lexicon.organisation_stop_words() or len(taken) >= ORG_MAX_WORDS:
+        stops = w.text.islower() and w.text in lexicon.organisation_stop_words()
+        if stops or len(taken) >= ORG_MAX_WORDS:  # a capitalised word continues the name
             break
         if starts_a_name(all_words[index : index + NAME_WORDS[1]], text):
             break
