@@ -283,6 +283,17 @@ def test_a_lower_case_word_ends_a_body_name_a_capitalised_one_does_not():
     assert found["Lưu Vĩnh Nghị"].country == "CN"
 
 
+def test_the_suspect_handed_over_is_no_participant():
+    (handover,) = extract(
+        "Ngày 12/3/2024, tại cửa khẩu Móng Cái, Công an tỉnh Quảng Ninh đã tiếp nhận đối tượng "
+        "truy nã Trần Văn Tú (SN 1985) do Cục Công an thành phố Đông Hưng bàn giao. Tham dự buổi "
+        "bàn giao, về phía Việt Nam có Đại tá Phạm Văn Sơn, Phó Giám đốc Công an tỉnh Quảng Ninh; "
+        "về phía Trung Quốc có ông Hoàng Chí Cường, Phó Cục trưởng Cục Công an thành phố Đông Hưng."
+    ).meetings
+    assert handover.kind == "other"
+    assert pairs(handover) == {"Phạm Văn Sơn", "Hoàng Chí Cường"}
+
+
 def test_a_caption_line_names_who_met():
     (meeting,) = extract(
         "Phát biểu tại buổi làm việc, Thứ trưởng Lê Quang Huy bày tỏ vui mừng.\n\n"
@@ -337,6 +348,14 @@ MEETING = (
 def test_the_year_of_a_date_without_one(text, dated, date, basis, month_day):
     (meeting,) = extract(text, dated=dated).meetings
     assert (meeting.date, meeting.date_basis, meeting.month_day) == (date, basis, month_day)
+
+
+def test_an_event_told_against_the_one_before_shares_its_year():
+    call, reception = extract(
+        f"Tối 20/4/2022, {MEETING}. Trước đó, ngày 18/4, Thứ trưởng Lương Văn Tâm đã tiếp Đại "
+        "sứ Trung Quốc tại Việt Nam Hùng Ba."
+    ).meetings
+    assert (reception.date, reception.date_basis) == ("2022-04-18", "sequence")
 
 
 def test_a_page_timestamp_dates_the_report_not_the_event():

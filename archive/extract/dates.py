@@ -56,6 +56,12 @@ TIME_FRAMES = (
     (re.compile(rf"[Gg]iữa năm {YEAR}"), (5, 8)),
     (re.compile(rf"[Cc]uối năm {YEAR}"), (10, 12)),
 )
+# A sentence that places its event against the one told before ("Trước đó, ngày 18/4, ...")
+# shares that event's year (the day before a January event may fall in December).
+SEQUENCE_OPENER = re.compile(
+    r"^\W*(?:(?P<before>[Tt]rước đó|[Hh]ôm trước)|[Ss]au đó|[Tt]iếp đó|[Tt]iếp theo|"
+    r"(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)? ?cùng ngày|[Hh]ôm sau|[Nn]gày hôm sau)\b"
+)
 SENTENCE_YEAR = re.compile(rf"(?<![(\d/-])\bnăm {YEAR}(?![\d)])")
 TIMESTAMP = re.compile(rf"(?:{CLOCK},?\s*)(?P<a>{FULL_DATE})|(?P<b>{FULL_DATE})(?=,?\s*{CLOCK})")
 ANNIVERSARY = re.compile(rf"(?P<a>{FULL_DATE})\s*[-–—]\s*(?P<b>{FULL_DATE})")
@@ -157,9 +163,12 @@ class YearContext:
         )
         return cls(report, full, frames)
 
-    def complete(self, mention: DateMention, sentence: str = "") -> Dated:
+    def complete(
+        self, mention: DateMention, sentence: str = "", told_before: PartialDate | None = None
+    ) -> Dated:
         """The date of ``mention`` as far as the text supports it, with the basis of its
-        year; ``sentence`` is the sentence the date is read in."""
+        year; ``sentence`` is the sentence the date is read in, ``told_before`` the date of
+        the event the text told just before it."""
         if mention.year:
             return Dated(self._dated(mention, mention.year), "explicit")
         if year := self.full_dates.get((mention.month, mention.day)):
@@ -168,6 +177,8 @@ class YearContext:
             return Dated(self._dated(mention, years.pop()), "same_sentence")
         if year := self._report_year(mention.month):
             return Dated(self._dated(mention, year), "report_date")
+        if year := _sequence_year(mention, sentence, told_before):
+            return Dated(self._dated(mention, year), "sequence")
         if year := self._frame_year(mention.month):
             return Dated(self._dated(mention, year), "time_frame")
         return Dated(None, None, None if mention.last_month else mention.month_day)
@@ -188,6 +199,17 @@ class YearContext:
         year, reported_in = int(self.report.iso[:4]), int(self.report.iso[5:7])
         # An event in December reported in January happened the year before.
         return year - 1 if month > reported_in + 1 else year
+
+
+def _sequence_year(mention: DateMention, sentence: str, told: PartialDate | None) -> int | None:
+    """The year of an event told against the one before it ("Trước đó, ngày 18/4")."""
+    opener = SEQUENCE_OPENER.match(sentence)
+    if told is None or told.precision == "year" or opener is None:
+        return None
+    year, month = int(told.iso[:4]), int(told.iso[5:7])
+    if opener.group("before"):
+        return year - 1 if mention.month > month else year
+    return year + 1 if mention.month < month else year
 
 
 class ArticleDates:

@@ -133,11 +133,19 @@ class Draft:
                 self.roles[key] = roles.get(key, "participant")
 
 
+def is_suspect(occurrence: Occurrence) -> bool:
+    """Named as a suspect ("đối tượng truy nã X"): what a handover hands over, not who."""
+    sentence = occurrence.sentence
+    before = sentence.segment.text[max(sentence.start, occurrence.start - 30) : occurrence.start]
+    return bool(lexicon.suspect_pattern().search(before))
+
+
 def _participants(sentence, people, framing, heads, group) -> dict[str, int]:
     keys: dict[str, int] = {}
     start, end = group
     for occurrence in people.in_sentence(sentence):
-        if start <= occurrence.start < end and not is_context_only(occurrence, framing):
+        inside_group = start <= occurrence.start < end
+        if inside_group and not is_context_only(occurrence, framing) and not is_suspect(occurrence):
             keys.setdefault(occurrence.key, occurrence.start)
     text = sentence.segment.text[start:end]
     if len(keys) == 1 and re.search(r"(?i)\bđoàn\b", text):

@@ -232,3 +232,10 @@ def post_countries() -> dict[str, str]:
 def frame_words() -> frozenset[str]:
     """Honorifics and ranks, case-folded: the words right before a name that make it one."""
     return frozenset(normalise(w).casefold() for w in [*load("titles")["honorifics"], *ranks()])
+
+
+@cache
+def suspect_pattern() -> re.Pattern[str]:
+    """A suspect word right before a name (its end anchored at the name)."""
+    words = "|".join(re.escape(normalise(w)) for w in load("names")["suspect_words"])
+    return re.compile(rf"(?<!\w)(?:{words})\s*$", re.IGNORECASE)
