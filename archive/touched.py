@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, exists, select, text
 from sqlalchemy.orm import Session
 
+from archive import entities
 from archive import models as m
 
 STALE_TABLE = "search_stale"  # (kind, id): articles, meetings, persons whose rows are stale
@@ -80,16 +81,18 @@ def _chunks(ids: set[int], size: int = 500) -> list[list[int]]:
 def collect_orphans_among(session: Session, touched: Touched) -> None:
     """Remove the touched meetings, posts, persons and organisations no article supports any
     more (the rules of ``load.collect_orphans``, on these ids only); an organisation's parent
-    is checked in turn once the child is gone."""
+    is checked in turn once the child is gone. The session's entity maps are emptied if
+    anything went (they may hold its id)."""
+    deleted = 0
     for table, link, ids in (
         (m.Meeting, m.MeetingSource.meeting_id, touched.meetings),
         (m.Position, m.PersonPosition.position_id, touched.positions),
         (m.Person, m.ArticlePerson.person_id, touched.persons),
     ):
         for chunk in _chunks(ids):
-            session.execute(
+            deleted += session.execute(
                 delete(table).where(table.id.in_(chunk), ~exists().where(link == table.id))
-            )
+            ).rowcount
     child = m.Organisation.__table__.alias("child")
     organisations = set(touched.organisations)
     while organisations:
@@ -102,15 +105,17 @@ def collect_orphans_among(session: Session, touched: Touched) -> None:
                     )
                 )
             )
-            session.execute(
+            deleted += session.execute(
                 delete(m.Organisation).where(
                     m.Organisation.id.in_(chunk),
                     ~exists().where(m.ArticleOrganisation.organisation_id == m.Organisation.id),
                     ~exists().where(m.Position.organisation_id == m.Organisation.id),
                     ~exists().where(child.c.parent_id == m.Organisation.id),
                 )
-            )
+            ).rowcount
         remaining = set(
             session.scalars(select(m.Organisation.id).where(m.Organisation.id.in_(parents)))
         )
         organisations = {p for p in parents if p in remaining} - organisations
+    if deleted:
+        entities.forget(session)

@@ -109,3 +109,22 @@ def test_known_people_switch_reaches_the_workers(mixed, tmp_path, monkeypatch):
     invoke("import", str(mixed), "--db", str(off_pool), "--workers", "2")
     invoke("import", str(mixed), "--db", str(off_here), "--workers", "1")
     assert persons(off_pool) == persons(off_here) != persons(on)
+
+
+def test_entities_orphaned_and_named_again_in_one_batch(tmp_path):
+    """a.txt changes from one seed to another (its people go), b.txt, read next in the same
+    transaction, names them again: the result is a fresh import's."""
+    from .test_reliability import semantic_dump
+
+    first, second = sorted(SEEDS.glob("*.txt"))[:2]
+    folder = tmp_path / "swap"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(first.read_bytes())
+    db, fresh = tmp_path / "swap.db", tmp_path / "fresh.db"
+    invoke("import", str(folder), "--db", str(db))
+    (folder / "a.txt").write_bytes(second.read_bytes())
+    (folder / "b.txt").write_bytes(first.read_bytes())
+    result = invoke("import", str(folder), "--db", str(db))
+    assert "1 imported, 1 updated, 0 unchanged, 0 failed" in result.output
+    invoke("import", str(folder), "--db", str(fresh))
+    assert semantic_dump(db) == semantic_dump(fresh)
