@@ -116,8 +116,15 @@ def test_one_person_spelled_two_ways_is_one_person():
     assert found["Vilay Lakhamphong"].alt_names == ["Vilay Lakhamphon"]
 
 
-def test_a_spelling_in_brackets_is_the_same_person():
-    found = people("Bộ trưởng Bộ Công an Trung Quốc Vương Tiểu Hồng (Wang Xiaohong) phát biểu.")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bộ trưởng Bộ Công an Trung Quốc Vương Tiểu Hồng (Wang Xiaohong) phát biểu.",
+        "Bộ trưởng Bộ Công an Trung Quốc Wang Xiaohong (Vương Tiểu Hồng) phát biểu.",
+    ],
+)
+def test_a_spelling_in_brackets_is_the_same_person_named_in_sino_vietnamese(text):
+    found = people(text)
     assert list(found) == ["Vương Tiểu Hồng"]
     assert found["Vương Tiểu Hồng"].alt_names == ["Wang Xiaohong"]
 
@@ -185,6 +192,28 @@ def test_two_verbs_with_their_own_people_are_two_encounters():
         ("meeting", {"Hồ Văn Kiên", "Mã Quang Vinh"}),
         ("talks", {"Hồ Văn Kiên", "Chu Văn Kiệt"}),
     ]
+
+
+def test_receptions_told_as_another_and_guests_of_several_countries_are_apart():
+    meetings = extract(
+        "Ngày 12/2/2026, Thứ trưởng Bộ Công an Nguyễn Văn Lực đã tiếp bà Gillian Bird, Đại sứ "
+        "Australia tại Việt Nam. Cùng ngày, Thứ trưởng Nguyễn Văn Lực cũng đã tiếp ông Marc "
+        "Knapper, Đại sứ Hoa Kỳ tại Việt Nam và ông Ito Naoki, Đại sứ Nhật Bản."
+    ).meetings
+    assert [pairs(m) for m in meetings] == [
+        {"Nguyễn Văn Lực", "Gillian Bird"},
+        {"Nguyễn Văn Lực", "Marc Knapper"},
+        {"Nguyễn Văn Lực", "Ito Naoki"},
+    ]
+    assert {m.date for m in meetings} == {"2026-02-12"}
+
+
+def test_a_later_sentence_about_the_same_talks_folds_into_them():
+    (talks,) = extract(
+        f"Ngày 3/4/2024, {MEETING}. Tại hội đàm, Bộ trưởng Lê Quốc Toản và Thứ trưởng Trần Văn "
+        "Minh đã hội đàm cởi mở với phía Trung Quốc."
+    ).meetings
+    assert pairs(talks) == {"Lê Quốc Toản", "Trương Kiến Quốc", "Trần Văn Minh"}
 
 
 def test_a_three_plus_three_dialogue_is_one_meeting_with_everyone_once():

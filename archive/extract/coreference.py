@@ -86,7 +86,7 @@ def fold_variants(
     """Fold mentions of one person into one, in place: ``bracketed`` pairs (key of a name,
     key of the form in brackets right after it) first, then spelling variants. A known
     person's listed name is always the one kept."""
-    merges: list[tuple[str, str]] = [(a, b) for a, b in bracketed if a != b]
+    merges = [_vietnamese_first(mentions, a, b) for a, b in bracketed if a != b]
     for a, b in _candidate_pairs(mentions):
         if same_person(mentions[a].name, mentions[b].name):
             kept, folded = _preferred(mentions[a], mentions[b])
@@ -95,6 +95,13 @@ def fold_variants(
             merges.append((name_key(kept.name), name_key(folded.name)))
     for kept_key, folded_key in merges:
         _merge(mentions, occurrences, kept_key, folded_key)
+
+
+def _vietnamese_first(mentions: dict, a: str, b: str) -> tuple[str, str]:
+    """(kept, folded) of a name and its bracketed form: the Sino-Vietnamese form is the name,
+    the pinyin the other spelling ("Wang Xiaohong (Vương Tiểu Hồng)" → Vương Tiểu Hồng)."""
+    latin = [k for k in (a, b) if k in mentions and mentions[k].name.isascii()]
+    return (b, a) if latin == [a] else (a, b)
 
 
 MAX_BUCKET = 40

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from archive.extract import lexicon
+from archive.extract.dates import SEQUENCE_OPENER
 from archive.extract.persons import ArticlePeople, Occurrence
 from archive.extract.text import Sentence
 from archive.extract.verbs import Verb, find_verbs, framing_regions, inside, reported_kind
@@ -25,6 +26,7 @@ from archive.knowledge import load
 from archive.vietnamese import normalise
 
 GENERIC_KINDS = ("meeting", "visit", "other")
+SEPARABLE_KINDS = ("talks", "meeting", "reception", "courtesy_call", "call")
 POSSESSIVE = re.compile(r"\bcủa\s*(?:các |đồng chí |ông |bà )?$")
 VERB_OF = re.compile(r"(?:chủ trì|đồng chủ trì|sự tham dự|sự chứng kiến)\s*$")
 SIDE_STATEMENT = re.compile(
@@ -101,6 +103,7 @@ class Draft:
     roles: dict[str, str] = field(default_factory=dict)
     reports: list[Sentence] = field(default_factory=list)  # every sentence about it
     split_from: tuple | None = None  # encounters one sentence lists are never folded together
+    told_as_new: bool = False  # "Cùng ngày, ... cũng đã tiếp": another encounter of its kind
 
     @classmethod
     def of(cls, verb: Verb, sentence: Sentence, keys: dict[str, int], heads: dict) -> Draft:
@@ -116,6 +119,7 @@ class Draft:
             dict(self.roles),
             [*self.reports],
             self.split_from,
+            self.told_as_new,
         )
 
     def absorb(self, other: Draft) -> None:
@@ -225,18 +229,24 @@ def _verb_segments(text: str, verb: Verb, verbs: list[Verb], keys: dict[str, int
     return segments
 
 
-def _objects_apart(text: str, verb: Verb, objects: dict[str, int], one_by_one: bool) -> bool:
+def _objects_apart(
+    text: str, verb: Verb, objects: dict[str, int], one_by_one: bool, countries: set
+) -> bool:
     """Whether each person after the verb is a separate encounter: a call-on verb
-    ("hội kiến", "chào xã giao", "điện đàm") or "lần lượt", with a title before each."""
+    ("hội kiến", "chào xã giao", "điện đàm"), "lần lượt", or people of different countries
+    in a two-sided encounter ("tiếp Đại sứ Hoa Kỳ A và Đại sứ Nhật Bản B"), with a title
+    before each."""
     separate, _ = _encounter_words()
-    if len(objects) < 2 or not (one_by_one or separate.match(text[verb.start : verb.end])):
+    several_sides = len(countries - {None}) >= 2 and verb.kind in SEPARABLE_KINDS
+    called_on = one_by_one or separate.match(text[verb.start : verb.end]) or several_sides
+    if len(objects) < 2 or not called_on:
         return False
     positions = sorted(objects.values())
     gaps = zip([verb.end, *positions[:-1]], positions, strict=True)
-    return all(lexicon.post_pattern().search(text, start, end) for start, end in gaps)
+    return all(lexicon.cue_pattern().search(text, start, end) for start, end in gaps)
 
 
-def encounters(sentence: Sentence, verb: Verb, verbs: list[Verb], keys: dict[str, int]):
+def encounters(sentence: Sentence, verb: Verb, verbs: list[Verb], keys: dict, people):
     """(verb, people) of each encounter one clause reports."""
     text = sentence.segment.text
     _, one_by_one_words = _encounter_words()
@@ -245,7 +255,8 @@ def encounters(sentence: Sentence, verb: Verb, verbs: list[Verb], keys: dict[str
     found = []
     for segment_verb, start, end in _verb_segments(text, verb, verbs, keys):
         objects = {k: p for k, p in keys.items() if p >= start and (end is None or p < end)}
-        if _objects_apart(text, segment_verb, objects, one_by_one) and subject:
+        countries = {people.mentions[k].country for k in objects}
+        if _objects_apart(text, segment_verb, objects, one_by_one, countries) and subject:
             found += [(segment_verb, {**subject, k: p}) for k, p in objects.items()]
         else:
             found.append((segment_verb, {**subject, **objects}))
@@ -262,8 +273,10 @@ def _group_drafts(sentence, group, verbs, people, framing, heads, subject) -> li
     if subject and not any(position < verb.start for position in keys.values()):
         for key, position in subject.items():
             keys.setdefault(key, position)
-    found = encounters(sentence, verb, here, keys)
+    found = encounters(sentence, verb, here, keys, people)
     drafts = [Draft.of(v, sentence, k, heads) for v, k in found]
+    for draft in drafts:
+        draft.told_as_new = told_as_new(sentence, draft.verb)
     if len(drafts) > 1:
         for draft in drafts:
             draft.split_from = (sentence.segment.field, sentence.start, start)
@@ -295,8 +308,23 @@ def _subject(draft: Draft) -> dict[str, int]:
     return {k: p for k, p in draft.keys.items() if p < draft.verb.start}
 
 
+ALSO = re.compile(r"\bcũng\s+(?:đã\s+|đã có cuộc\s+|có cuộc\s+)?$")
+
+
+def told_as_new(sentence: Sentence, verb: Verb) -> bool:
+    """A report that says it is another encounter: it opens by placing itself against the
+    one before ("Cùng ngày", "Sau đó", "Trước đó") or says "cũng" ("also") before its verb."""
+    text = sentence.segment.text
+    return bool(
+        SEQUENCE_OPENER.match(text, sentence.start, sentence.end)
+        or ALSO.search(text, max(sentence.start, verb.start - 20), verb.start)
+    )
+
+
 def _same_encounter(draft: Draft, earlier: Draft) -> bool:
     if draft.split_from is not None and draft.split_from == earlier.split_from:
+        return False
+    if draft.told_as_new and not set(draft.keys) <= set(earlier.keys):
         return False
     if draft.verb.kind == earlier.verb.kind:
         return True
