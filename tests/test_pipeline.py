@@ -17,7 +17,8 @@ from archive.importer import import_paths
 from .conftest import DEV_CORPUS, SEEDS, invoke
 from .test_import import dump
 
-SLOW_COPIES = 200  # ~1 MB of a seed's paragraphs: seconds of extraction, far over 0.5 s
+SLOW_COPIES = 600  # ~3 MB of a seed's paragraphs: about 10 s of extraction, far over 1.5 s
+BUDGET = "1.5"  # far over what any other file takes, even on a busy machine
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def mixed(tmp_path: Path) -> Path:
 
 
 def slow_file(folder: Path) -> Path:
-    """A real article, its body repeated until extraction takes seconds."""
+    """A real article, its body repeated until extraction takes seconds (under the 5 MB limit)."""
     seed = sorted(SEEDS.glob("*.txt"))[3].read_text(encoding="utf-8")
     body = seed.split("\n\n", 1)[1]
     path = folder / "a_slow.txt"
@@ -55,12 +56,12 @@ def test_a_file_over_the_time_budget_is_logged_and_the_rest_imported(
 ):
     slow_file(mixed)
     files = len(list((mixed / "texts").iterdir()))
-    monkeypatch.setenv("ARCHIVE_FILE_TIME_BUDGET_S", "0.5")
+    monkeypatch.setenv("ARCHIVE_FILE_TIME_BUDGET_S", BUDGET)
     db = tmp_path / "budget.db"
     result = invoke("import", str(mixed), "--db", str(db), "--workers", workers, expect=1)
     assert f"{files} imported, 0 updated, 0 unchanged, 1 failed" in result.output
     reason = errors(db)["mixed/a_slow.txt"]
-    assert reason.startswith("extraction took longer than 0.5 s; the file is skipped")
+    assert reason.startswith(f"extraction took longer than {BUDGET} s; the file is skipped")
     assert "ARCHIVE_FILE_TIME_BUDGET_S" in reason
     assert count(db, "articles") == files and count(db, "search_facts") > 0
     # with the default budget the same file is imported
@@ -71,10 +72,10 @@ def test_a_file_over_the_time_budget_is_logged_and_the_rest_imported(
 def test_the_budget_is_a_keyword_of_import_paths(mixed, tmp_path):
     slow_file(mixed)
     engine = make_engine(tmp_path / "kw.db")
-    summary = import_paths(engine, [mixed], workers=2, time_budget=0.5)
+    summary = import_paths(engine, [mixed], workers=2, time_budget=float(BUDGET))
     engine.dispose()
     assert summary.failed == 1
-    assert summary.errors[0][1].startswith("extraction took longer than 0.5 s")
+    assert summary.errors[0][1].startswith(f"extraction took longer than {BUDGET} s")
 
 
 def test_workers_give_the_same_database_as_one_process(mixed, tmp_path):
@@ -128,3 +129,32 @@ def test_entities_orphaned_and_named_again_in_one_batch(tmp_path):
     assert "1 imported, 1 updated, 0 unchanged, 0 failed" in result.output
     invoke("import", str(folder), "--db", str(fresh))
     assert semantic_dump(db) == semantic_dump(fresh)
+
+
+def test_a_worker_that_ignores_the_alarm_is_abandoned(mixed, tmp_path, monkeypatch):
+    """A file stuck where the alarm cannot reach (signals blocked, as inside one long C call):
+    the parent gives up on it after the budget and 5 s, starts a fresh pool, and the files
+    pending behind it are imported."""
+    import signal
+    import time
+
+    from archive import pipeline
+
+    real = pipeline.run_stages
+
+    def stuck_on_one(path):
+        if Path(path).name == "a_stuck.txt":
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(120)
+        return real(path)
+
+    (mixed / "a_stuck.txt").write_bytes(next((mixed / "texts").glob("00*")).read_bytes() + b"\n")
+    monkeypatch.setattr(pipeline, "run_stages", stuck_on_one)  # forked workers inherit it
+    engine = make_engine(tmp_path / "stuck.db")
+    started = time.monotonic()
+    summary = import_paths(engine, [mixed], workers=2, time_budget=float(BUDGET))
+    engine.dispose()
+    assert time.monotonic() - started < 60, "the stuck worker held up the import"
+    assert summary.failed == 1 and summary.errors[0][0].endswith("a_stuck.txt"), summary.errors
+    assert summary.errors[0][1].startswith(f"extraction took longer than {BUDGET} s")
+    assert summary.counts["imported"] == len(list((mixed / "texts").iterdir()))
