@@ -115,9 +115,12 @@ def article_countries(body: list[Sentence]) -> set[str]:
     return {HOME} | {countries()[m.group(0)] for m in country_pattern().finditer(text)}
 
 
-def assign_opposite_sides(found: list[Draft], people: ArticlePeople, named: set[str]) -> None:
+def assign_opposite_sides(found: list[Draft], people: ArticlePeople, named_countries) -> None:
     """In an article about two countries, the people facing a side of known country in a
-    bilateral encounter are of the other country ("the side in the sentence")."""
+    bilateral encounter are of the other country ("the side in the sentence").
+    ``named_countries`` gives the article's countries (read only if someone's is unknown)."""
+    unknown = any(people.mentions[k].country is None for d in found for k in d.keys)
+    named = named_countries() if unknown else set()
     if len(named) != 2:
         return
     for draft in found:
@@ -196,7 +199,7 @@ def find_meetings(
     facts: list[MeetingFact] = []
     dates = ArticleDates(body[0].segment.text if body else "")
     found = drafts(body, people)
-    assign_opposite_sides(found, people, article_countries(body))
+    assign_opposite_sides(found, people, lambda: article_countries(body))
     for draft, region in zip(found, discussion_regions(found), strict=True):
         if draft.verb.kind == "visit" and len({people.mentions[k].country for k in draft.keys}) < 2:
             continue  # accompanying one's own leader is no encounter between two sides

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from archive.extract import lexicon
 from archive.extract.coreference import bracketed_after, fold_variants
@@ -260,14 +261,18 @@ def new_mention(candidate: Candidate) -> PersonMention:
 def known_in(sentence: Sentence) -> list[Candidate]:
     """Known people named anywhere in the sentence, cue or not."""
     text = sentence.segment.text
-    found: list[Candidate] = []
-    pattern = lexicon.known_people_pattern()
-    if pattern is None:
-        return found
-    for m in pattern.finditer(text, sentence.start, sentence.end):
-        if not named_after(text, m.start()):
-            found.append(Candidate(words(m.group(0), m.start()), sentence, cued=True))
-    return found
+    return [
+        Candidate(words(m.group(0), m.start()), sentence, cued=True)
+        for m in _known_spans(text, lexicon.known_people_on())
+        if sentence.start <= m.start() < sentence.end and not named_after(text, m.start())
+    ]
+
+
+@lru_cache(maxsize=8)
+def _known_spans(text: str, list_on: bool) -> tuple[re.Match[str], ...]:
+    """Every known person's name in a field, found in one pass (not one per sentence)."""
+    pattern = lexicon.known_people_pattern() if list_on else None
+    return tuple(pattern.finditer(text)) if pattern else ()
 
 
 def _overlaps(candidate: Candidate, others: list[Candidate]) -> bool:
