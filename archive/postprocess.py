@@ -9,6 +9,7 @@ tables alone. Derived tables are named ``search_*`` and left out of Alembic's co
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
@@ -99,7 +100,9 @@ FACT_COLUMNS = {
 FOLDED_FACT_COLUMNS = ("subject", "detail", "evidence")
 
 
+@lru_cache(maxsize=1 << 16)
 def _fold(text: str | None) -> str:
+    """``fold`` for SQL; facts repeat names and sentences (one sentence, several facts)."""
     return fold(text or "")
 
 
