@@ -387,6 +387,19 @@ def test_an_event_told_against_the_one_before_shares_its_year():
     assert (reception.date, reception.date_basis) == ("2022-04-18", "sequence")
 
 
+def test_a_page_timestamp_after_a_label_and_a_bar_dates_the_report():
+    (meeting,) = extract(f"Cập nhật: 10:25 | 14/09/2023\n\nHôm qua (13/9), {MEETING}.").meetings
+    assert (meeting.date, meeting.date_basis) == ("2023-09-13", "report_date")
+
+
+def test_tiếp_đó_is_next_not_a_reception():
+    first, second = extract(
+        f"Ngày 13/9/2023, {MEETING}. Tiếp đó, Bộ trưởng Lê Quốc Toản đã gặp Phó Bộ trưởng Bộ "
+        "Công an Trung Quốc Hứa Cam Lộ."
+    ).meetings
+    assert (second.kind, pairs(second)) == ("meeting", {"Lê Quốc Toản", "Hứa Cam Lộ"})
+
+
 def test_a_page_timestamp_dates_the_report_not_the_event():
     (meeting,) = extract(f"Bộ trưởng tiếp khách 14/02/2026 12:54\n\nNgày 13-2, {MEETING}.").meetings
     assert (meeting.date, meeting.date_basis) == ("2026-02-13", "report_date")

@@ -58,12 +58,14 @@ TIME_FRAMES = (
 )
 # A sentence that places its event against the one told before ("Trước đó, ngày 18/4, ...")
 # shares that event's year (the day before a January event may fall in December).
-SEQUENCE_OPENER = re.compile(
-    r"^\W*(?:(?P<before>[Tt]rước đó|[Hh]ôm trước)|[Ss]au đó|[Tt]iếp đó|[Tt]iếp theo|"
+SEQUENCE_OPENER = re.compile(  # used with .match(): anchored where the sentence starts
+    r"\W*(?:(?P<before>[Tt]rước đó|[Hh]ôm trước)|[Ss]au đó|[Tt]iếp đó|[Tt]iếp theo|"
     r"(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)? ?cùng ngày|[Hh]ôm sau|[Nn]gày hôm sau)\b"
 )
 SENTENCE_YEAR = re.compile(rf"(?<![(\d/-])\bnăm {YEAR}(?![\d)])")
-TIMESTAMP = re.compile(rf"(?:{CLOCK},?\s*)(?P<a>{FULL_DATE})|(?P<b>{FULL_DATE})(?=,?\s*{CLOCK})")
+TIMESTAMP = re.compile(
+    rf"(?:{CLOCK}\s*[,|-]?\s*)(?P<a>{FULL_DATE})|(?P<b>{FULL_DATE})(?=\s*[,|-]?\s*{CLOCK})"
+)
 ANNIVERSARY = re.compile(rf"(?P<a>{FULL_DATE})\s*[-–—]\s*(?P<b>{FULL_DATE})")
 
 

@@ -15,7 +15,7 @@ DATE_LABEL = (
     r"(?:(?:Cập nhật|Ngày đăng|Đăng lúc|Đăng ngày|Thời gian|Xuất bản)(?: lúc| ngày)?\s*:?\s*)?"
 )
 DATE_LINE = re.compile(
-    rf"^{DATE_LABEL}(?:{TIME},?\s*)?(?:[\w ]+,\s*)?{DAY_MONTH_YEAR.pattern}"
+    rf"^{DATE_LABEL}(?:{TIME}\s*[,|]?\s*)?(?:[\w ]+,\s*)?{DAY_MONTH_YEAR.pattern}"
     rf"(?:\s*[-|,]?\s*{TIME})?(?:\s*\(GMT[+-]\d+\))?$"
 )
 TRAILING_DATE = re.compile(rf"\s+{DAY_MONTH_YEAR.pattern}(?:\s+{TIME})?$")
