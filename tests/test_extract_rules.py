@@ -392,6 +392,15 @@ def test_a_page_timestamp_after_a_label_and_a_bar_dates_the_report():
     assert (meeting.date, meeting.date_basis) == ("2023-09-13", "report_date")
 
 
+def test_sáng_nay_and_hôm_qua_are_the_report_day_and_the_day_before():
+    today, yesterday = extract(
+        f"Sáng nay, {MEETING}. Hôm qua, Thứ trưởng Lê Văn Minh đã tiếp Đại sứ Trung Quốc Hùng Ba.",
+        dated="14/09/2023",
+    ).meetings
+    assert (today.date, yesterday.date) == ("2023-09-14", "2023-09-13")
+    assert yesterday.date_basis == "report_date, yesterday"
+
+
 def test_tiếp_đó_is_next_not_a_reception():
     first, second = extract(
         f"Ngày 13/9/2023, {MEETING}. Tiếp đó, Bộ trưởng Lê Quốc Toản đã gặp Phó Bộ trưởng Bộ "

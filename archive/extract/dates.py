@@ -18,6 +18,7 @@ of these the date keeps its day and month and no year. Every inferred year names
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,6 +62,11 @@ TIME_FRAMES = (
 SEQUENCE_OPENER = re.compile(  # used with .match(): anchored where the sentence starts
     r"\W*(?:(?P<before>[Tt]rước đó|[Hh]ôm trước)|[Ss]au đó|[Tt]iếp đó|[Tt]iếp theo|"
     r"(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)? ?cùng ngày|[Hh]ôm sau|[Nn]gày hôm sau)\b"
+)
+# "Sáng nay", "hôm qua": the day of the report itself, or the day before it.
+RELATIVE_DAY = re.compile(
+    r"(?<!\w)(?:(?P<today>(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Hh]ôm|[Đđ]êm) nay)|"
+    r"(?P<yesterday>[Hh]ôm qua|(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Đđ]êm) qua))(?!\w)"
 )
 SENTENCE_YEAR = re.compile(rf"(?<![(\d/-])\bnăm {YEAR}(?![\d)])")
 TIMESTAMP = re.compile(
@@ -184,6 +190,17 @@ class YearContext:
         if year := self._frame_year(mention.month):
             return Dated(self._dated(mention, year), "time_frame")
         return Dated(None, None, None if mention.last_month else mention.month_day)
+
+    def relative_day(self, sentence: str) -> Dated | None:
+        """The date a "sáng nay" / "hôm qua" in the sentence means, from the report's date."""
+        m = RELATIVE_DAY.search(sentence)
+        if m is None or self.report is None or self.report.precision != "day":
+            return None
+        day = datetime.date.fromisoformat(self.report.iso)
+        if m.group("yesterday"):
+            day -= datetime.timedelta(days=1)
+        basis = "report_date, today" if m.group("today") else "report_date, yesterday"
+        return Dated(PartialDate.from_parts(day.year, day.month, day.day), basis)
 
     def _frame_year(self, month: int) -> int | None:
         years = {year for year, first, last in self.frames if first <= month <= last}

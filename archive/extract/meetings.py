@@ -161,12 +161,16 @@ def meeting_topics(region: list[tuple[int, int]], topics: list[TopicMention]) ->
 
 
 def _date(draft: Draft, dates: ArticleDates, context: YearContext, previous) -> Dated:
-    """The encounter's date: the first date a report of it gives; else the day of the
-    meeting reported just before; else the date the article's narrative is at."""
+    """The encounter's date: the first date a report of it gives; else the report's own
+    day for "sáng nay" / "hôm qua"; else the day of the meeting reported just before; else
+    the date the article's narrative is at."""
     told_before = PartialDate.from_iso(previous.date) if previous and previous.date else None
     for sentence in draft.reports:
         if mentions := dates.between(sentence.start, sentence.end):
             return context.complete(mentions[0], sentence.text, told_before)
+    for sentence in draft.reports:
+        if relative := context.relative_day(sentence.text):
+            return relative
     if previous is not None and (previous.date or previous.month_day):
         same_day = PartialDate.from_iso(previous.date) if previous.date else None
         return Dated(same_day, "same_day_as_previous", previous.month_day)
