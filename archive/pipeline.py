@@ -17,7 +17,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,19 +130,34 @@ class Job:
     path: str | None
 
 
+WARM_UP_TEXT = "Hội đàm\n\nNgày 13/1/2017, Bộ trưởng Tô Lâm hội đàm với ông Quách Thanh Côn.\n"
+
+
+def warm_up() -> None:
+    """Load the knowledge and compile the patterns in this process, so that forked workers
+    share them instead of each loading its own."""
+    source = SourceText("warm-up", "", WARM_UP_TEXT, WARM_UP_TEXT, "utf-8")
+    with suppress(ParseError):
+        resolve_facts(extract_facts(parse_article(source)))
+
+
 class _Pool:
     """Worker processes (forked: they inherit the loaded knowledge and the environment,
-    the known-people switch included) and the jobs handed to them, oldest first."""
+    the known-people switch included), started when the first file needs preparing, and
+    the jobs handed to them, oldest first."""
 
     def __init__(self, workers: int, budget: float):
         self.workers, self.budget = workers, budget
         self.context = multiprocessing.get_context("fork")
-        self.pool = self.context.Pool(workers)
+        self.pool = None
         self.window: deque[tuple[Job, Any]] = deque()
 
     def submit(self, job: Job) -> None:
         pending = None
         if job.path is not None:
+            if self.pool is None:
+                warm_up()
+                self.pool = self.context.Pool(self.workers)
             pending = self.pool.apply_async(prepare, (job.path, self.budget))
         self.window.append((job, pending))
 
@@ -171,8 +186,9 @@ class _Pool:
             self.submit(job)
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
 
 
 def prepared_in_order(
