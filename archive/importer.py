@@ -233,6 +233,7 @@ def import_paths(
 def _import(engine, paths, prune, on_file, summary, workers, time_budget) -> None:
     roots = _register_roots(engine, paths)
     summary.run_id = _start_run(engine, roots)
+    # the paths seen, for --prune only (a 100,000-file run holds no list of its files else)
     present: dict[int, set[str]] = {identifier: set() for identifier, _name in roots.values()}
     known = known_digests(engine, [identifier for identifier, _name in roots.values()])
 
@@ -242,7 +243,8 @@ def _import(engine, paths, prune, on_file, summary, workers, time_budget) -> Non
                 summary.skipped.append((str(found.path), found.skip))
                 continue
             location = Location(*roots[found.root], found.relative)
-            present[location.root_id].add(location.path)
+            if prune:
+                present[location.root_id].add(location.path)
             yield _Found(found, location)
 
     jobs = _jobs(found_files(), known)
