@@ -3,8 +3,8 @@
 :class:`EntityMaps` holds name → id (and the columns an import may fill in) for each entity
 table. Scoped to one import run and preloaded (one SELECT per table), a name it does not
 know is new and is inserted at once; scoped to one session (the default), a name it does
-not know is looked up once. Any rollback empties the maps, since ids they hold may be gone,
-and so must any deletion of entities (:func:`forget`).
+not know is looked up once. A rollback, or a DELETE of entity rows in the session (orphan
+collection, whoever runs it), empties the maps: ids they hold may be gone.
 """
 
 from __future__ import annotations
@@ -90,6 +90,22 @@ def maps_of(session: Session) -> EntityMaps:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, _previous) -> None:
     forget(session)
+
+
+ENTITY_MAPPERS = frozenset(
+    model.__mapper__ for model in (m.Person, m.Organisation, m.Position, m.Meeting, m.Topic)
+)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_entity_delete(state):
+    """Whoever deletes entities in a session (orphan collection), its maps forget them."""
+    if not (state.is_delete and ENTITY_MAPPERS.intersection(state.all_mappers)):
+        return None
+    result = state.invoke_statement()
+    if result.rowcount:
+        forget(state.session)
+    return result
 
 
 def forget(session: Session) -> None:

@@ -230,7 +230,6 @@ def collect_orphans(session: Session) -> None:
         )
     ).rowcount:
         pass
-    entities.forget(session)  # maps may name what was deleted
 
 
 def store_article(

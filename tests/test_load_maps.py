@@ -1,0 +1,69 @@
+"""The load stage's entity maps never hand out an id the database no longer has: a rollback
+or a deletion of entity rows empties them; preloaded maps find what earlier runs stored."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from archive import entities
+from archive import models as m
+from archive.db import make_engine, upgrade_to_head
+from archive.facts import PersonRecord
+
+NAME = "Nguyễn Văn An"
+
+
+@pytest.fixture
+def engine(db_path):
+    upgrade_to_head(db_path)
+    return make_engine(db_path)
+
+
+def person(session: Session, name: str = NAME) -> int:
+    return entities.person_id(session, name, PersonRecord(name, country="VN"))
+
+
+def test_a_name_is_stored_once_and_its_empty_columns_filled(engine):
+    with Session(engine) as session, session.begin():
+        first = entities.person_id(session, NAME, PersonRecord(NAME))
+        again = person(session)
+        assert first == again
+    with Session(engine) as session:
+        assert session.execute(select(m.Person.name, m.Person.country)).all() == [(NAME, "VN")]
+
+
+def test_deleted_entities_are_forgotten(engine):
+    with Session(engine) as session, session.begin():
+        gone = person(session)
+        session.execute(delete(m.Person).where(m.Person.id == gone))
+        assert NAME not in entities.maps_of(session).persons
+        person(session)
+        assert session.scalar(select(func.count()).select_from(m.Person)) == 1
+
+
+def test_maps_of_a_rolled_back_transaction_are_emptied(engine):
+    maps = entities.EntityMaps(preload=True)
+    with Session(engine) as session:
+        entities.attach(session, maps)
+        with session.begin():
+            person(session)
+            assert NAME in maps.persons
+            session.rollback()
+        assert maps.persons == {} and not maps.loaded
+        with session.begin():
+            person(session)  # inserted again, not taken from the forgotten map
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(m.Person)) == 1
+
+
+def test_preloaded_maps_know_what_earlier_transactions_stored(engine):
+    with Session(engine) as session, session.begin():
+        stored = person(session)
+    maps = entities.EntityMaps(preload=True)
+    with Session(engine) as session, session.begin():
+        entities.attach(session, maps)
+        assert person(session) == stored and maps.loaded
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(m.Person)) == 1
