@@ -87,7 +87,7 @@ def fold_variants(
     key of the form in brackets right after it) first, then spelling variants. A known
     person's listed name is always the one kept."""
     merges = [_vietnamese_first(mentions, a, b) for a, b in bracketed if a != b]
-    for a, b in _candidate_pairs(mentions):
+    for a, b in sorted(_candidate_pairs(mentions)):  # sorted: the same result every run
         if same_person(mentions[a].name, mentions[b].name):
             kept, folded = _preferred(mentions[a], mentions[b])
             if name_key(folded.name) in known:

@@ -130,8 +130,8 @@ def assign_opposite_sides(found: list[Draft], people: ArticlePeople, named_count
         sides[1].update(set(draft.keys) - sides[0])
         for this, other in (sides, sides[::-1]):
             known = {people.mentions[k].country for k in this} - {None}
-            if len(known) == 1 and other:
-                opposite = (named - known).pop()
+            if len(known) == 1 and known < named and other:
+                (opposite,) = named - known
                 for key in other:
                     mention = people.mentions[key]
                     mention.country = mention.country or opposite
