@@ -9,6 +9,7 @@ from functools import cache
 from archive.extract.text import Sentence, phrase_pattern
 from archive.facts import TopicMention
 from archive.knowledge import load
+from archive.vietnamese import normalise
 
 
 @cache
@@ -18,10 +19,15 @@ def topic_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 @cache
 def topics_pattern() -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """Every topic's phrases in one pattern (one pass over a text), a group per topic."""
-    slugs = tuple(slug for slug, _ in topic_patterns())
-    groups = "|".join(f"(?P<t{i}>{p.pattern})" for i, (_, p) in enumerate(topic_patterns()))
-    return re.compile(groups, re.IGNORECASE), slugs
+    """Every topic's phrases in one pattern over lower-case text (one pass, tried only where
+    a word starts), a group per topic."""
+    topics = load("topics")
+    slugs = tuple(topics)
+    groups = []
+    for index, slug in enumerate(slugs):
+        forms = sorted({normalise(p).lower() for p in topics[slug]["phrases"]}, key=len)
+        groups.append(f"(?P<t{index}>{'|'.join(re.escape(f) for f in reversed(forms))})")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)"), slugs
 
 
 def topic_mentions(body_sentences: list[Sentence]) -> list[TopicMention]:
@@ -30,10 +36,13 @@ def topic_mentions(body_sentences: list[Sentence]) -> list[TopicMention]:
     if not body_sentences:
         return []
     text = body_sentences[0].segment.text
+    lower = text.lower()
+    if len(lower) != len(text):  # a letter whose lower case is longer: keep the offsets
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     starts = [s.start for s in body_sentences]
     found: dict[tuple[str, int], TopicMention] = {}
     pattern, slugs = topics_pattern()
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(lower):
         slug = slugs[int(m.lastgroup[1:])]
         index = bisect.bisect_right(starts, m.start()) - 1
         sentence = body_sentences[index] if index >= 0 else None
