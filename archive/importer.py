@@ -220,14 +220,18 @@ def import_paths(
 
             track_changes(database)
         _import(engine, [str(p) for p in paths], prune, on_file, summary, workers, time_budget)
-    if database is not None:
-        from archive.postprocess import refresh_search
-
-        try:
-            refresh_search(database)
-        except OPERATOR_ERRORS as error:
-            raise SearchNotRefreshed(error) from error
+        if database is not None:  # under the lock: an import waiting behind this one
+            _refresh_search(database)  # must not write while the search tables are refreshed
     return summary
+
+
+def _refresh_search(database) -> None:
+    from archive.postprocess import refresh_search
+
+    try:
+        refresh_search(database)
+    except OPERATOR_ERRORS as error:
+        raise SearchNotRefreshed(error) from error
 
 
 def _import(engine, paths, prune, on_file, summary, workers, time_budget) -> None:
