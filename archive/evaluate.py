@@ -231,22 +231,25 @@ def score_article(conn, article_id: int | None, gold: dict, scores: Scores) -> d
     misses.pairs_spurious = sorted(
         _pair_label(p, names) for p in set(predicted_pairs) - set(gold_pairs)
     )
+    for target in (own, scores):
+        target.pairs.add(set(gold_pairs), set(predicted_pairs))
     for pair in set(gold_pairs) & set(predicted_pairs):
         kinds = {k for k, _ in predicted_pairs[pair]}
         dates = {d for _, d in predicted_pairs[pair]}
+        kind_right = any(k in kinds for k, _ in gold_pairs[pair])
+        date_right = any(d in dates for _, d in gold_pairs[pair])
+        for target in (own, scores):
+            target.kind.add(kind_right)
+            target.date.add(date_right)
         label = _pair_label(pair, names)
-        if not any(k in kinds for k, _ in gold_pairs[pair]):
+        if not kind_right:
             misses.kind_wrong.append(f"{label}: {sorted(kinds)} (gold {gold_pairs[pair][0][0]})")
-        if not any(d in dates for _, d in gold_pairs[pair]):
+        if not date_right:
             got = sorted(str(d) for d in dates)
             misses.date_wrong.append(f"{label}: {got} (gold {gold_pairs[pair][0][1]})")
+    misses.kind_wrong.sort()
+    misses.date_wrong.sort()
     for target in (own, scores):
-        target.pairs.add(set(gold_pairs), set(predicted_pairs))
-        for pair in set(gold_pairs) & set(predicted_pairs):
-            kinds = {k for k, _ in predicted_pairs[pair]}
-            dates = {d for _, d in predicted_pairs[pair]}
-            target.kind.add(any(k in kinds for k, _ in gold_pairs[pair]))
-            target.date.add(any(d in dates for _, d in gold_pairs[pair]))
         if not gold.get("on_topic", True):
             target.off_topic_meetings += len(predicted_pairs)
     _score_optional(conn, article_id, gold, (own, scores))

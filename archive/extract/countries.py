@@ -16,6 +16,7 @@ from archive.extract.posts import parse_chain
 from archive.extract.text import Sentence, country_of_text, first_country_of_text
 from archive.facts import PersonMention
 
+HOME = "VN"  # the country of the news: Vietnamese bodies named without one
 CONTEXT_WINDOW = 200  # characters read around a name: the work per name stays bounded
 
 
@@ -64,7 +65,7 @@ def shares_residence(sentence: Sentence, end: int) -> bool:
 def place_country(where: str) -> str | None:
     """The country of a place phrase: a named country or place, or a unit only Vietnam has."""
     if lexicon.home_units().match(where):
-        return "VN"
+        return HOME
     return country_of_text(where)
 
 
@@ -99,7 +100,7 @@ def home_country(mention: PersonMention) -> str | None:
         org = post.organisation or ""
         home = lexicon.home_body_heads().match(org) or lexicon.home_unit_codes().match(org)
         if home and country_of_text(org) is None:
-            return "VN"
+            return HOME
     return None
 
 
@@ -127,9 +128,6 @@ def relational_countries(sentence: Sentence, named: list[tuple[PersonMention, in
         foreign = first_country_of_text(between[title.end() :])
         if same_post and a.country is None and foreign and foreign != HOME:
             a.country = HOME
-
-
-HOME = "VN"
 
 
 def _chain_start(before: str) -> int:

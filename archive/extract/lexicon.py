@@ -46,13 +46,6 @@ def honorific_pattern() -> re.Pattern[str]:
 
 
 @cache
-def honorific_or_rank_pattern() -> re.Pattern[str]:
-    """Words that say the next name is a person's: a rank or an honorific."""
-    parts = (rank_pattern().pattern, honorific_pattern().pattern)
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
-
-
-@cache
 def cue_pattern() -> re.Pattern[str]:
     """Any rank, post or honorific: the words that announce a person's name."""
     parts = (post_pattern().pattern, rank_pattern().pattern, honorific_pattern().pattern)

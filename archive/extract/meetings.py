@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from archive.extract import lexicon
+from archive.extract.countries import HOME
 from archive.extract.dates import ArticleDates, Dated, YearContext
 from archive.extract.drafts import (
     Draft,
@@ -38,7 +39,6 @@ PLACE = re.compile(
 CAPTION_JOINERS = re.compile(r"^[\s,.;:–—-]*(?:(?:và|cùng|với|các|đồng chí)[\s,.;:–—-]*)*$")
 JOIN_WORD = re.compile(r"\b(?:và|cùng|với)\b")
 BILATERAL_KINDS = ("talks", "meeting", "reception", "courtesy_call", "call", "signing")
-HOME = "VN"
 
 
 def drafts(body: list[Sentence], people: ArticlePeople) -> list[Draft]:

@@ -97,9 +97,7 @@ class ArticlePeople:
 
 def _left_context(sentence: Sentence, start: int) -> str:
     """The clause a name stands in, up to the name."""
-    before = text_before(sentence, start)
-    pieces = CLAUSE_BREAK.split(before)
-    return pieces[-1] if pieces else before
+    return _clause_before(text_before(sentence, start))
 
 
 def find_candidates(sentence: Sentence) -> list[Candidate]:
