@@ -114,10 +114,16 @@ def _server_schema(url: str) -> tuple[set[str], list[str]]:
     return tables, versions
 
 
+def _schema(url: str) -> tuple[set[str], list[str]]:
+    """The tables and schema revisions of a database file or server."""
+    path = sqlite_path(url)
+    return _sqlite_schema(path) if path else _server_schema(url)
+
+
 def check_is_archive(url: str) -> None:
     """Raise NotAnArchive unless the database is empty or at one of this archive's revisions."""
     path = sqlite_path(url)
-    tables, versions = _sqlite_schema(path) if path else _server_schema(url)
+    tables, versions = _schema(url)
     where = path or url.split("@")[-1]
     own = {t for t in tables if not t.startswith("sqlite_")} - {"alembic_version"}
     if not own:
@@ -140,7 +146,7 @@ def require_head(url: str) -> None:
     """Raise NotAnArchive unless the database is an archive database at the latest migration."""
     require_archive(url)
     path = sqlite_path(url)
-    _tables, versions = _sqlite_schema(path) if path else _server_schema(url)
+    _tables, versions = _schema(url)
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     if versions != [head]:
         where = path or url.split("@")[-1]
@@ -154,7 +160,7 @@ def require_archive(url: str) -> None:
     """Raise NotAnArchive unless the database is an archive database (not even empty)."""
     check_is_archive(url)
     path = sqlite_path(url)
-    tables, _versions = _sqlite_schema(path) if path else _server_schema(url)
+    tables, _versions = _schema(url)
     if "articles" not in tables:
         raise NotAnArchive(f"{path or 'the database'} is empty: not an archive database")
 
