@@ -10,9 +10,10 @@ collection, whoever runs it), empties the maps: ids they hold may be gone.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -115,21 +116,43 @@ def forget(session: Session) -> None:
         maps.reset()
 
 
-def _insert_new(session: Session, table, values: dict, lookup) -> int:
-    """Insert a row and return its id; if a concurrent writer inserted it first, find it."""
-    dialect = session.get_bind().dialect.name
+# Statements built once (a statement built per name costs more than running it).
+PERSON_BY_NAME = select(PERSONS.c.id, *_cols(PERSONS, PERSON_COLUMNS)).where(
+    PERSONS.c.name == bindparam("name")
+)
+ORGANISATION_BY_NAME = select(
+    ORGANISATIONS.c.id, *_cols(ORGANISATIONS, ORGANISATION_COLUMNS)
+).where(ORGANISATIONS.c.name == bindparam("name"))
+POSITION_BY_KEY = select(POSITIONS.c.id).where(
+    POSITIONS.c.title == bindparam("title"),
+    POSITIONS.c.organisation_id.is_not_distinct_from(bindparam("organisation_id")),
+)
+MEETING_BY_KEY = select(MEETINGS.c.id, *_cols(MEETINGS, MEETING_COLUMNS)).where(
+    MEETINGS.c.key == bindparam("key")
+)
+
+
+@cache
+def _insert_statement(table, dialect: str):
+    """INSERT … RETURNING id, doing nothing on a conflict where the dialect can say so."""
     builder = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
     if builder is None:
-        return session.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
-    statement = builder(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
-    new_id = session.execute(statement).scalar()
-    return new_id if new_id is not None else session.execute(lookup).scalar_one()
+        return insert(table).returning(table.c.id)
+    return builder(table).on_conflict_do_nothing().returning(table.c.id)
 
 
-def _known(session: Session, maps: EntityMaps, cache: dict, key, query):
+def _insert_new(session: Session, table, values: dict, lookup, key: dict) -> int:
+    """Insert a row and return its id; if a concurrent writer inserted it first, find it
+    (``lookup`` with ``key``)."""
+    statement = _insert_statement(table, session.get_bind().dialect.name)
+    new_id = session.execute(statement, values).scalar()
+    return new_id if new_id is not None else session.execute(lookup, key).scalar_one()
+
+
+def _known(session: Session, maps: EntityMaps, cache: dict, key, query, params: dict):
     """The cached row for ``key``, looked up once when the maps are not preloaded."""
     if key not in cache and not maps.preload:
-        row = session.execute(query).first()
+        row = session.execute(query, params).first()
         if row is not None:
             cache[key] = dict(row._mapping)
     return cache.get(key)
@@ -144,15 +167,13 @@ def _set(session: Session, table, row: dict, changes: dict) -> None:
 
 def person_id(session: Session, name: str, record) -> int:
     """Get or create a person; fill the columns it lacks from ``record``."""
-    maps = maps_of(session)
-    query = select(PERSONS.c.id, *_cols(PERSONS, PERSON_COLUMNS)).where(PERSONS.c.name == name)
-    row = _known(session, maps, maps.persons, name, query)
+    maps, key = maps_of(session), {"name": name}
+    row = _known(session, maps, maps.persons, name, PERSON_BY_NAME, key)
     values = {c: getattr(record, c) for c in PERSON_COLUMNS if getattr(record, c)}
     if row is None:
-        new_id = _insert_new(
-            session, PERSONS, {"name": name, **values}, query.with_only_columns(PERSONS.c.id)
-        )
-        maps.persons[name] = row = {"id": new_id, **dict.fromkeys(PERSON_COLUMNS), **values}
+        new = {"name": name, **values}
+        new_id = _insert_new(session, PERSONS, new, PERSON_BY_NAME, key)
+        maps.persons[name] = {"id": new_id, **dict.fromkeys(PERSON_COLUMNS), **values}
         return new_id
     _set(session, PERSONS, row, {c: v for c, v in values.items() if not row.get(c)})
     return row["id"]
@@ -162,19 +183,13 @@ def organisation_id(session: Session, name: str | None, records: dict, blank) ->
     """Get or create an organisation (and its parents); ``records`` says what is known of it."""
     if not name:
         return None
-    maps = maps_of(session)
+    maps, key = maps_of(session), {"name": name}
     record = records.get(name) or blank(name)
-    columns = _cols(ORGANISATIONS, ORGANISATION_COLUMNS)
-    query = select(ORGANISATIONS.c.id, *columns).where(ORGANISATIONS.c.name == name)
-    row = _known(session, maps, maps.organisations, name, query)
+    row = _known(session, maps, maps.organisations, name, ORGANISATION_BY_NAME, key)
     values = {c: getattr(record, c) for c in ORGANISATION_COLUMNS[:-1] if getattr(record, c)}
     if row is None:
-        new_id = _insert_new(
-            session,
-            ORGANISATIONS,
-            {"name": name, **values},
-            query.with_only_columns(ORGANISATIONS.c.id),
-        )
+        new = {"name": name, **values}
+        new_id = _insert_new(session, ORGANISATIONS, new, ORGANISATION_BY_NAME, key)
         maps.organisations[name] = row = {
             "id": new_id,
             **dict.fromkeys(ORGANISATION_COLUMNS),
@@ -192,28 +207,23 @@ def position_id(
     session: Session, title: str, organisation: int | None, title_en: str | None
 ) -> int:
     maps, key = maps_of(session), (title, organisation)
-    query = select(POSITIONS.c.id).where(
-        POSITIONS.c.title == title, POSITIONS.c.organisation_id.is_not_distinct_from(organisation)
-    )
+    params = {"title": title, "organisation_id": organisation}
     if key not in maps.positions and not maps.preload:
-        found = session.execute(query).scalar()
+        found = session.execute(POSITION_BY_KEY, params).scalar()
         if found is not None:
             maps.positions[key] = found
     if key not in maps.positions:
-        values = {"title": title, "organisation_id": organisation, "title_en": title_en}
-        maps.positions[key] = _insert_new(session, POSITIONS, values, query)
+        values = {**params, "title_en": title_en}
+        maps.positions[key] = _insert_new(session, POSITIONS, values, POSITION_BY_KEY, params)
     return maps.positions[key]
 
 
 def meeting_row(session: Session, key: str, values: dict) -> dict:
     """Get or create the meeting with this key (``values`` are a new meeting's columns)."""
-    maps = maps_of(session)
-    query = select(MEETINGS.c.id, *_cols(MEETINGS, MEETING_COLUMNS)).where(MEETINGS.c.key == key)
-    row = _known(session, maps, maps.meetings, key, query)
+    maps, params = maps_of(session), {"key": key}
+    row = _known(session, maps, maps.meetings, key, MEETING_BY_KEY, params)
     if row is None:
-        new_id = _insert_new(
-            session, MEETINGS, {"key": key, **values}, query.with_only_columns(MEETINGS.c.id)
-        )
+        new_id = _insert_new(session, MEETINGS, {**values, "key": key}, MEETING_BY_KEY, params)
         maps.meetings[key] = row = {"id": new_id, "place": values.get("place"), "parent_id": None}
     return row
 

@@ -38,9 +38,35 @@ def _move_tone_to_first_vowel(word: str) -> str:
     return unicodedata.normalize("NFC", rebuilt)
 
 
+def _old_placement_pattern() -> re.Pattern:
+    """An ``o``/``u`` then a toned ``a``/``e``/``y`` ending a word (NFC): the only places an
+    "old" tone mark can sit, so that only those words are looked at."""
+    toned = "".join(
+        unicodedata.normalize("NFC", vowel + tone)
+        for vowel in "aeyAEY"
+        for tone in sorted(TONE_MARKS)
+    )
+    return re.compile(rf"[oOuU][{toned}](?!\w)")
+
+
+OLD_PLACEMENT = _old_placement_pattern()
+
+
+def _word_start(text: str, end: int, floor: int) -> int:
+    start = end
+    while start > floor and WORD.match(text, start - 1, start):
+        start -= 1
+    return start
+
+
 def unify_tone_marks(text: str) -> str:
-    """Place tone marks the same way everywhere (``hoà`` → ``hòa``)."""
-    return WORD.sub(lambda m: _move_tone_to_first_vowel(m.group(0)), text)
+    """Place tone marks the same way everywhere (``hoà`` → ``hòa``) in NFC text."""
+    pieces, done = [], 0
+    for match in OLD_PLACEMENT.finditer(text):
+        start = _word_start(text, match.start(), done)
+        pieces += [text[done:start], _move_tone_to_first_vowel(text[start : match.end()])]
+        done = match.end()
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def normalise(text: str) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from archive import entities
 from archive.sources import error_row, store_in, writing
 
 BATCH_ARTICLES = 200
@@ -43,6 +44,10 @@ class BatchWriter:
         self.context = None
         self.done: list[Callable[[Session], object]] = []
         self.started = 0.0
+        # One writer per SQLite file (the import lock): what this run knows of the entity
+        # tables stays true between its batches, so they are read once. On PostgreSQL other
+        # imports write between our batches: each batch looks names up afresh.
+        self.maps = entities.EntityMaps(preload=True) if engine.dialect.name == "sqlite" else None
 
     def store(self, source, location, parsed, resolved) -> str:
         """Store one article; return its outcome, or raise Refused."""
@@ -79,6 +84,8 @@ class BatchWriter:
         if self.session is None:
             self.context = writing(self.engine)
             self.session = self.context.__enter__()
+            if self.maps is not None:
+                entities.attach(self.session, self.maps)
             self.started = time.monotonic()
         return self.session
 
