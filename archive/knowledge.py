@@ -26,6 +26,13 @@ def patterns(name: str, key: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(item, re.MULTILINE) for item in items)
 
 
+@cache
+def any_of(name: str, key: str) -> re.Pattern[str]:
+    """The list of regular expressions at ``key`` in a data file as one alternation (for a
+    list whose members name no groups), so that a line is searched once."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns(name, key)), re.MULTILINE)
+
+
 def forms_table(records: dict[str, dict], key: Callable[[str], str]) -> dict[str, dict]:
     """Every spelling of every record (its name and ``aliases``), keyed by ``key(form)``,
     → the record with its ``name``."""

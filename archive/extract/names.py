@@ -8,12 +8,12 @@ from functools import lru_cache
 
 from archive.extract import lexicon
 from archive.extract.text import (
+    WORD,
     Sentence,
     Word,
     country_of_text,
     country_pattern,
     place_pattern,
-    words,
 )
 from archive.vietnamese import fold, name_key
 
@@ -36,15 +36,19 @@ def capitalised_runs(sentence: Sentence) -> tuple[tuple[Word, ...], ...]:
     found once per sentence (names and short references both ask)."""
     runs: list[list[Word]] = []
     text = sentence.segment.text
-    for word in words(sentence.text, sentence.start):
-        if word.capitalised and word.text[0].isalpha():
-            if runs and runs[-1][-1].capitalised and _joins(text, runs[-1][-1], word):
-                runs[-1].append(word)
-            else:
-                runs.append([word])
+    last = None  # the word before, when it is capitalised
+    for match in WORD.finditer(text, sentence.start, sentence.end):
+        token = match.group()
+        if not token[0].isupper():
+            last = None
+            continue
+        word = Word(token, match.start(), match.end())
+        if token[0].isalpha() and last is not None and _joins(text, last, word):
+            runs[-1].append(word)
         else:
             runs.append([word])
-    return tuple(tuple(r) for r in runs if r[0].capitalised and r[0].text[0].isalpha())
+        last = word
+    return tuple(tuple(r) for r in runs if r[0].text[0].isalpha())
 
 
 def is_syllable(word: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from archive.facts import Span
 from archive.knowledge import forms_table, load
@@ -38,8 +39,7 @@ class Sentence:
         return Span(start=start, end=end, sentence=self.text, field=self.segment.field)
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):  # a tuple: made for every word of a sentence, so kept cheap
     text: str
     start: int
     end: int

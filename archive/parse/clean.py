@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive.knowledge import load, patterns
+from archive.knowledge import any_of, load, patterns
 
 BLANK_LINES = re.compile(r"\n\s*\n+")
 SPACES = re.compile(r"[ \t\u00a0]+")
@@ -36,7 +36,7 @@ class CleanBody:
 
 
 def is_navigation(line: str) -> bool:
-    return any(p.search(line.strip()) for p in patterns("boilerplate", "navigation_lines"))
+    return any_of("boilerplate", "navigation_lines").search(line.strip()) is not None
 
 
 def agency_of(line: str) -> str | None:
