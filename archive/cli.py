@@ -104,6 +104,7 @@ def run_import(
     prune: bool = False,
     workers: int | None = None,
     time_budget: float | None = None,
+    checksum: bool = False,
 ) -> int:
     """Import ``paths`` (``import_paths``: lock, migrate, import, search) with a progress bar
     and print the summary; return failures. An operator error stops the import: the summary
@@ -128,6 +129,7 @@ def run_import(
                 workers=workers,
                 time_budget=time_budget,
                 on_wait=tell_waiting,
+                checksum=checksum,
             )
     except SearchNotRefreshed as stale:
         _report(summary)
@@ -173,15 +175,22 @@ def _report(summary: ImportSummary) -> None:
     help=f"Seconds one file may take before it is logged as failed (default "
     f"${TIME_BUDGET_VARIABLE} or {DEFAULT_TIME_BUDGET_S:g}; 0: no limit).",
 )
+@click.option(
+    "--checksum",
+    is_flag=True,
+    help="Read and hash every file, even those whose size and modification time are as "
+    "recorded (otherwise taken as unchanged without reading them).",
+)
 def import_command(
     paths: tuple[str, ...],
     db: str,
     prune: bool,
     workers: int | None,
     time_budget: float | None,
+    checksum: bool,
 ) -> None:
     """Import article files and folders (migrating the database first if needed)."""
-    if run_import(db, paths, prune, workers, time_budget):
+    if run_import(db, paths, prune, workers, time_budget, checksum):
         sys.exit(1)
 
 
@@ -213,10 +222,12 @@ def build(seeds: str, output: str) -> None:
         sys.exit(1)
 
 
-# The import log's clock times are the only values that differ between two builds.
+# The import log's clock times and the files' stats are the only values that differ
+# between two builds.
 BLANK_CLOCK_TIMES = """
 UPDATE import_runs SET started_at = '', finished_at = NULL;
 UPDATE import_errors SET time = '';
+UPDATE article_sources SET size = NULL, mtime_ns = NULL;
 """
 
 

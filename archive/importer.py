@@ -4,17 +4,19 @@ order the files were found, so the same corpus gives the same ids whatever the n
 workers) → search upkeep (SQLite: only the rows of what changed).
 
 Files are streamed from the folders, never all held at once. A file whose bytes this
-pipeline version already stored at the same place is recognised from one lookup of the
-known checksums made at the start, without parsing. Each file is handled on its own: a bad
-file (unreadable, unparsable, over the time budget) is logged in ``import_errors`` and
-skipped, and never touches what other files put in the database. A file that is not an
-article (an image, a hidden file, a link to a folder) is reported as skipped with the reason.
+pipeline version already stored at the same place is recognised from one lookup made at
+the start, without parsing, and without reading it when its size and modification time are
+the recorded ones (``archive/unchanged.py``; ``checksum=True`` hashes every file). Each
+file is handled on its own: a bad file (unreadable, unparsable, over the time budget) is
+logged in ``import_errors`` and skipped, and never touches what other files put in the
+database. A file that is not an article (an image, a hidden file, a link to a folder) is
+reported as skipped with the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -30,8 +32,6 @@ from archive.read import FoundFile, import_root, scan
 from archive.sources import (
     Location,
     collect_all_orphans,
-    file_digest,
-    known_digests,
     load_article,
     now,
     register_root,
@@ -39,6 +39,7 @@ from archive.sources import (
     root_fingerprint,
     writing,
 )
+from archive.unchanged import UnchangedFiles, file_stat
 from archive.writer import BatchWriter, Refused
 
 OUTCOMES = ("imported", "updated", "unchanged", "failed")
@@ -147,10 +148,10 @@ class _Found:
     unchanged: bool = False
 
 
-def _jobs(found_files: Iterable[_Found], known: dict[tuple[int, str], str]) -> Iterator[Job]:
+def _jobs(found_files: Iterable[_Found], unchanged: UnchangedFiles) -> Iterator[Job]:
     """A job per file: a path to prepare, or none when the file fails at once or is known."""
     for item in found_files:
-        location = item.location
+        location, path = item.location, item.found.path
         try:
             if item.found.refuse:
                 raise FileFailed(item.found.refuse)
@@ -158,8 +159,10 @@ def _jobs(found_files: Iterable[_Found], known: dict[tuple[int, str], str]) -> I
         except FileFailed as error:
             item.failure = str(error)
         else:
-            stored = known.get((location.root_id, location.path))
-            item.unchanged = stored is not None and stored == file_digest(item.found.path)
+            stat = file_stat(path)  # before reading: a later change shows in the next stat
+            item.unchanged = unchanged.check(location.root_id, location.path, path, stat)
+            if not item.unchanged:
+                item.location = replace(location, stat=unchanged.trusted(stat))
         needs_work = not (item.failure or item.unchanged)
         yield Job(item, str(item.found.path) if needs_work else None)
 
@@ -200,6 +203,7 @@ def import_paths(
     workers: int | None = None,
     time_budget: float | None = None,
     on_wait: Callable[[], None] | None = None,
+    checksum: bool = False,
 ) -> ImportSummary:
     """Import every article file under ``paths`` into the database of ``engine``, as
     ``archive import`` does: wait for (or refuse, under ``archive serve``) the database's
@@ -208,8 +212,10 @@ def import_paths(
 
     ``workers`` processes prepare files (default one per core; 1: in this process);
     ``time_budget`` is the seconds one file may take (default ``ARCHIVE_FILE_TIME_BUDGET_S``
-    or 60; 0: no limit). ``summary`` is filled as files are done, so a caller still has it
-    when a database error stops the run; a failed search refresh raises SearchNotRefreshed."""
+    or 60; 0: no limit). ``checksum``: read and hash every file, even those whose size and
+    modification time are the recorded ones. ``summary`` is filled as files are done, so a
+    caller still has it when a database error stops the run; a failed search refresh raises
+    SearchNotRefreshed."""
     summary = summary if summary is not None else ImportSummary()
     url = engine.url.render_as_string(hide_password=False)
     database = sqlite_path(url)
@@ -219,7 +225,8 @@ def import_paths(
             from archive.postprocess import track_changes
 
             track_changes(database)
-        _import(engine, [str(p) for p in paths], prune, on_file, summary, workers, time_budget)
+        options = _Options(prune, workers, time_budget, checksum)
+        _import(engine, [str(p) for p in paths], options, on_file, summary)
         if database is not None:  # under the lock: an import waiting behind this one
             _refresh_search(database)  # must not write while the search tables are refreshed
     return summary
@@ -234,12 +241,22 @@ def _refresh_search(database) -> None:
         raise SearchNotRefreshed(error) from error
 
 
-def _import(engine, paths, prune, on_file, summary, workers, time_budget) -> None:
+@dataclass(frozen=True)
+class _Options:
+    prune: bool
+    workers: int | None
+    time_budget: float | None
+    checksum: bool
+
+
+def _import(engine, paths, options: _Options, on_file, summary) -> None:
+    prune = options.prune
     roots = _register_roots(engine, paths)
     summary.run_id = _start_run(engine, roots)
     # the paths seen, for --prune only (a 100,000-file run holds no list of its files else)
     present: dict[int, set[str]] = {identifier: set() for identifier, _name in roots.values()}
-    known = known_digests(engine, [identifier for identifier, _name in roots.values()])
+    root_ids = [identifier for identifier, _name in roots.values()]
+    unchanged = UnchangedFiles(engine, root_ids, options.checksum)
 
     def found_files() -> Iterator[_Found]:
         for found in scan(paths):
@@ -251,18 +268,18 @@ def _import(engine, paths, prune, on_file, summary, workers, time_budget) -> Non
                 present[location.root_id].add(location.path)
             yield _Found(found, location)
 
-    jobs = _jobs(found_files(), known)
+    jobs = _jobs(found_files(), unchanged)
+    workers, budget = worker_count(options.workers), budget_seconds(options.time_budget)
     writer = BatchWriter(engine, summary.counts)
     try:
-        for job, prepared in prepared_in_order(
-            jobs, worker_count(workers), budget_seconds(time_budget)
-        ):
+        for job, prepared in prepared_in_order(jobs, workers, budget):
             outcome = _write(writer, job.item, prepared, summary)
             if on_file:
                 on_file(job.item.found.path, outcome)
         writer.close()
     finally:
         writer.abandon()
+    unchanged.record(engine)
     if prune:
         folders = {roots[import_root(p)][0] for p in paths if Path(p).is_dir()}
         summary.pruned = sum(remove_vanished(engine, f, present[f]) for f in sorted(folders))

@@ -8,6 +8,7 @@ the article it came from and a character span ``[start, end)`` of ``articles.bod
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -265,7 +266,9 @@ class ImportRoot(Base):
 
 
 class ArticleSource(Base):
-    """A file an article was imported from: its path within an import root."""
+    """A file an article was imported from: its path within an import root, and the file's
+    size and modification time (ns) when its bytes were last read (NULL: unknown, or too
+    recent to trust), by which a re-import recognises it unchanged without reading it."""
 
     __tablename__ = "article_sources"
     __table_args__ = (UniqueConstraint("root_id", "path"),)
@@ -274,6 +277,8 @@ class ArticleSource(Base):
     article_id: Mapped[int] = _article_fk()
     root_id: Mapped[int] = mapped_column(ForeignKey("import_roots.id"), index=True)
     path: Mapped[str] = mapped_column(String(1024))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ImportRun(Base):

@@ -14,34 +14,38 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, select, text
+from sqlalchemy import Engine, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from archive import models as m
 from archive.facts import ResolvedFacts
 from archive.load import PIPELINE_VERSION, collect_orphans, delete_article_rows, store_article
 from archive.parse import ParsedArticle
-from archive.read import MAX_FILE_BYTES, SourceText
+from archive.read import SourceText
 from archive.touched import Touched, collect_orphans_among, mark_stale
 
 # On PostgreSQL, the write transactions of several imports take turns on this advisory lock.
 WRITER_LOCK = 0x61726368  # "arch"
 
 
+FileStat = tuple[int, int]  # a file's (size, mtime_ns)
+
+
 @dataclass(frozen=True)
 class Location:
-    """Where a file was found: its import root (id and display name) and path within it."""
+    """Where a file was found: its import root (id and display name) and path within it, and
+    the stat to record with its source once stored (None: unknown or too recent to trust)."""
 
     root_id: int
     root_name: str
     path: str
+    stat: FileStat | None = field(default=None, compare=False)
 
     @property
     def display(self) -> str:
@@ -95,30 +99,14 @@ def writing(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def known_digests(engine: Engine, root_ids: list[int]) -> dict[tuple[int, str], str]:
-    """(root, path) → checksum of every source of these roots whose article this pipeline
-    version read: one query, so unchanged files are recognised without a lookup each."""
-    query = (
-        select(m.ArticleSource.root_id, m.ArticleSource.path, m.Article.sha256)
-        .join(m.Article, m.Article.id == m.ArticleSource.article_id)
-        .where(
-            m.ArticleSource.root_id.in_(root_ids), m.Article.pipeline_version == PIPELINE_VERSION
-        )
+def _record_stat(session: Session, location: Location) -> None:
+    """The stat of the file whose bytes were just stored at ``location``."""
+    size, mtime_ns = location.stat or (None, None)
+    session.execute(
+        update(m.ArticleSource)
+        .where(m.ArticleSource.root_id == location.root_id, m.ArticleSource.path == location.path)
+        .values(size=size, mtime_ns=mtime_ns)
     )
-    with engine.connect() as connection:
-        return {(root, path): sha for root, path, sha in connection.execute(query)}
-
-
-def file_digest(path: Path) -> str | None:
-    """The checksum ``read_source`` would give the file's bytes, or None when the file is
-    not a regular file within the size limit or cannot be read (reading it says why)."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def _stored_content(session: Session, sha256: str) -> m.Article | None:
@@ -252,6 +240,7 @@ def store_in(
         mark_stale(session, claim.article.id)
     if claim.new_source is not None:
         _point(session, None, claim.new_source, claim.article.id)
+    _record_stat(session, location)
     collect_orphans_among(session, claim.touched)
     return claim.outcome
 

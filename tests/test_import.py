@@ -5,10 +5,13 @@ import sqlite3
 from .conftest import invoke
 
 DUMP_EXCLUDE = {"import_runs", "import_errors", "alembic_version"}
+# the files' stats: what the local copy of the files looked like, not content (recorded once
+# a file is old enough to trust: tests/test_import_stat.py)
+DUMP_EXCLUDE_COLUMNS = {"size", "mtime_ns"}
 
 
 def dump(path) -> dict[str, list[tuple]]:
-    """Every user table's rows, in id order (FTS shadow tables left out)."""
+    """Every user table's rows, in id order (FTS shadow tables and file stats left out)."""
     with sqlite3.connect(path) as conn:
         tables = [
             r[0]
@@ -17,11 +20,13 @@ def dump(path) -> dict[str, list[tuple]]:
                 " AND name NOT LIKE 'sqlite_%'"
             )
         ]
-        return {
-            t: conn.execute(f"SELECT * FROM [{t}] ORDER BY 1").fetchall()
-            for t in sorted(tables)
-            if t not in DUMP_EXCLUDE
-        }
+        return {t: _rows(conn, t) for t in sorted(tables) if t not in DUMP_EXCLUDE}
+
+
+def _rows(conn: sqlite3.Connection, table: str) -> list[tuple]:
+    columns = [row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")]
+    wanted = ", ".join(f"[{c}]" for c in columns if c not in DUMP_EXCLUDE_COLUMNS)
+    return conn.execute(f"SELECT {wanted} FROM [{table}] ORDER BY 1").fetchall()
 
 
 def test_import_reports_summary_and_is_idempotent(seeds_copy, db_path):

@@ -1,0 +1,124 @@
+"""Unchanged files recognised at import without parsing them, most without opening them.
+
+One query at the start of a run gives every known source of the imported folders: its
+article's checksum and the file's stat (size and modification time in nanoseconds) when
+those bytes were read. A file whose stat is the recorded one is unchanged without being
+opened. That is what rsync and make assume: a file rewritten with the same size and the
+same modification time (by a tool that sets times back, or within one timestamp tick) is
+taken as unchanged; ``archive import --checksum`` reads and hashes every file instead. A
+file whose stat differs is read and hashed: its recorded checksum means it was only touched
+(its new stat is recorded), anything else means it is prepared again.
+
+A stat is recorded only when the file's modification time lies ``RACY_SECONDS`` or more
+before the run began. A file written while (or just before) an import reads it could be
+written again within the same timestamp tick, keeping its stat: git calls such index
+entries "racily clean". Its stat is left unknown, so the next run reads it again and
+records the stat once it is old enough. Two seconds cover the coarsest timestamps in
+common use (FAT's) and a kernel clock a tick behind the run's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat as stat_mode
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select, update
+
+from archive import models as m
+from archive.load import PIPELINE_VERSION
+from archive.read import MAX_FILE_BYTES
+from archive.sources import FileStat, writing
+
+RACY_SECONDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class KnownSource:
+    """What is stored of a source: its row, its article's checksum, the file's stat then."""
+
+    id: int
+    sha256: str
+    stat: FileStat | None
+
+
+def known_sources(engine: Engine, root_ids: list[int]) -> dict[tuple[int, str], KnownSource]:
+    """(root, path) → every source of these roots whose article this pipeline version read,
+    in one query."""
+    source, article = m.ArticleSource, m.Article
+    query = (
+        select(source.root_id, source.path, source.id, article.sha256, source.size, source.mtime_ns)
+        .join(article, article.id == source.article_id)
+        .where(source.root_id.in_(root_ids), article.pipeline_version == PIPELINE_VERSION)
+    )
+    with engine.connect() as connection:
+        return {
+            (root, path): KnownSource(row_id, sha, None if mtime is None else (size, mtime))
+            for root, path, row_id, sha, size, mtime in connection.execute(query)
+        }
+
+
+def file_stat(path: Path) -> FileStat | None:
+    """The file's (size, mtime_ns), following links; None unless it is a regular file."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns) if stat_mode.S_ISREG(info.st_mode) else None
+
+
+def file_digest(path: Path) -> str | None:
+    """The checksum ``read_source`` would give the file's bytes, or None when the file is
+    not a regular file within the size limit or cannot be read (reading it says why)."""
+    try:
+        info = os.stat(path)
+        if not stat_mode.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class UnchangedFiles:
+    """Which files of a run are stored already at their place, and the stats to record.
+    ``checksum``: hash every file, whatever its stat."""
+
+    def __init__(self, engine: Engine, root_ids: list[int], checksum: bool = False):
+        self.trusted_before = time.time_ns() - RACY_SECONDS * 10**9
+        self.known = known_sources(engine, root_ids)
+        self.checksum = checksum
+        self.stats: dict[int, FileStat | None] = {}  # source id → stat to record
+
+    def trusted(self, stat: FileStat | None) -> FileStat | None:
+        """The stat to record for a file read now: None when too recent to trust."""
+        return stat if stat is not None and stat[1] < self.trusted_before else None
+
+    def check(self, root_id: int, path_in_root: str, path: Path, stat: FileStat | None) -> bool:
+        """Whether the file at ``path`` (``stat`` taken before reading it) holds the bytes
+        stored for it: by its stat alone when that is the recorded one, else by its
+        checksum (recording its new stat)."""
+        known = self.known.get((root_id, path_in_root))
+        if known is None or stat is None:
+            return False
+        if stat == known.stat and not self.checksum:
+            return True
+        if file_digest(path) != known.sha256:
+            return False
+        if (trusted := self.trusted(stat)) != known.stat:
+            self.stats[known.id] = trusted
+        return True
+
+    def record(self, engine: Engine) -> None:
+        """Store the new stats of files found touched but unchanged (one statement)."""
+        if not self.stats:
+            return
+        rows = [
+            {"id": row_id, "size": stat[0] if stat else None, "mtime_ns": stat[1] if stat else None}
+            for row_id, stat in self.stats.items()
+        ]
+        with writing(engine) as session:
+            session.execute(update(m.ArticleSource), rows)
+        self.stats = {}
