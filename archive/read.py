@@ -73,30 +73,47 @@ def scan(paths: Iterable[str | Path]) -> Iterator[FoundFile]:
             yield FoundFile(path, root, path.name)
 
 
-def _scan_folder(folder: Path, root: Path) -> Iterator[FoundFile]:
-    for here, dirs, files in os.walk(folder, followlinks=False):
-        base = Path(here)
-        searched = []
-        for name in sorted(dirs):
-            relative = (base / name).relative_to(folder).as_posix()
-            if (base / name).is_symlink():
-                yield FoundFile(base / name, root, relative, skip="link to a folder: not followed")
-            elif name.startswith("."):
-                yield FoundFile(base / name, root, relative, skip="hidden folder: not searched")
-            else:
-                searched.append(name)
-        dirs[:] = searched
-        for name in sorted(files):
-            yield _classify(base / name, root, (base / name).relative_to(folder).as_posix())
+def _scan_folder(folder: Path, root: Path, prefix: str = "") -> Iterator[FoundFile]:
+    """One folder's links to folders and hidden folders, its files, then its subfolders', in
+    name order (as ``os.walk`` goes); ``prefix``: the folder's path within the import."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:  # an unreadable folder is passed over, as os.walk does
+        return
+    folders = [entry for entry in entries if _is_folder(entry)]
+    searched = []
+    for entry in folders:
+        relative = prefix + entry.name
+        if entry.is_symlink():
+            yield FoundFile(Path(entry.path), root, relative, skip="link to a folder: not followed")
+        elif entry.name.startswith("."):
+            yield FoundFile(Path(entry.path), root, relative, skip="hidden folder: not searched")
+        else:
+            searched.append(entry)
+    for entry in entries:
+        if not _is_folder(entry):
+            yield _classify(entry, root, prefix + entry.name)
+    for entry in searched:
+        yield from _scan_folder(Path(entry.path), root, prefix + entry.name + "/")
 
 
-def _classify(path: Path, root: Path, relative: str) -> FoundFile:
-    if path.name.startswith("."):
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _classify(entry: os.DirEntry, root: Path, relative: str) -> FoundFile:
+    """A file met in a folder (the scan's entry: no system call for its name or link)."""
+    path = Path(entry.path)
+    if entry.name.startswith("."):
         return FoundFile(path, root, relative, skip="hidden file")
-    if path.is_symlink() and not _within(Path(os.path.realpath(path)), root):
+    if entry.is_symlink() and not _within(Path(os.path.realpath(path)), root):
         reason = "symbolic link to a file outside the imported folder: not followed"
         return FoundFile(path, root, relative, refuse=reason)
-    if path.name.endswith(ARTICLE_SUFFIXES):
+    if entry.name.endswith(ARTICLE_SUFFIXES):
         return FoundFile(path, root, relative)
     try:
         info = path.stat()
@@ -160,10 +177,20 @@ def _decode_legacy(data: bytes) -> tuple[str, str, list[str]]:
     )
 
 
+def _mojibake_pair() -> re.Pattern[str]:
+    """A UTF-8 lead byte then a continuation byte, both read as Latin-1/Windows-1252: text
+    without such a pair holds no mojibake of that kind (and is not handed to ftfy)."""
+    windows = bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")
+    return re.compile(f"[\u00c2-\u00f4][\u0080-\u00bf{re.escape(windows)}]")
+
+
+MOJIBAKE_PAIR = _mojibake_pair()
+
+
 def repair_mojibake(text: str) -> tuple[str, list[str]]:
     """UTF-8 that was read as Latin-1/Windows-1252 and saved again ("Bá»™ CÃ´ng"), mended
     line by line so a file where only some lines were mangled is mended too."""
-    if not ftfy.badness.is_bad(text):
+    if not MOJIBAKE_PAIR.search(text) or not ftfy.badness.is_bad(text):
         return text, []
     lines = text.splitlines(keepends=True)
     fixed = "".join(
