@@ -14,10 +14,20 @@ from pathlib import Path
 
 import sqlite_utils
 
+from archive import counts
+from archive.datasette import configured_facets
 from archive.knowledge import load
 from archive.touched import STALE_TABLE
 from archive.vietnamese import fold
-from archive.views import BROWSE_KEYS, BROWSE_TABLES, VIEWS, browse_query, table_of
+from archive.views import (
+    BROWSE_KEYS,
+    BROWSE_TABLES,
+    FACT_NAMES,
+    FACTS,
+    VIEWS,
+    browse_query,
+    table_of,
+)
 
 # Vietnamese words keep their diacritics ("năm" ≠ "nam"): never remove_diacritics 2.
 # Text is stored, and queries are rewritten, in archive.vietnamese.normalise() form.
@@ -129,10 +139,9 @@ def insert_folded_articles(db: sqlite_utils.Database, where: str = "1") -> None:
 
 def insert_facts(db: sqlite_utils.Database, where: str = "1") -> None:
     """The facts of the articles matching ``where``, numbered on from the last id."""
-    names = ", ".join(f"[{c}]" for c in FACT_COLUMNS)
     db.execute(
-        f"INSERT INTO search_facts ({names}) SELECT {names} FROM evidence WHERE {where} "
-        "ORDER BY fact, article_id, evidence_start"
+        f"INSERT INTO search_facts ({FACT_NAMES}) SELECT {FACT_NAMES} FROM ({FACTS}) "
+        f"WHERE {where} ORDER BY fact, article_id, evidence_start"
     )
 
 
@@ -152,21 +161,50 @@ def build_folded_articles(db: sqlite_utils.Database) -> None:
     insert_folded_articles(db)
 
 
+def _index(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
+    """One index on each of ``columns``: a filter on a facet value finds its rows at once,
+    a facet over the rows of a filtered page reads no wide text."""
+    for column in columns:
+        db[table].create_index([column], index_name=f"ix_{table}_{column}", if_not_exists=True)
+
+
+def facet_columns(view: str) -> list[str]:
+    """The columns of a view's configured facets that are not lists."""
+    return [c for kind, c in configured_facets().get(view, []) if kind == "column"]
+
+
+def index_facet_columns(db: sqlite_utils.Database) -> None:
+    """An index (``search_ix_<table>_<column>``, a post-processing product like the derived
+    tables) on each configured facet column of the archive's own tables that no index
+    starts with: the facet reads the narrow index instead of the rows."""
+    for table, facets in configured_facets().items():
+        if table not in db.table_names():
+            continue
+        led = {index.columns[0] for index in db[table].indexes if index.columns}
+        for _kind, column in facets:
+            if column not in led:
+                db[table].create_index([column], index_name=f"search_ix_{table}_{column}")
+                led.add(column)
+
+
 def build_facts(db: sqlite_utils.Database) -> None:
-    """``search_facts``: every fact with its evidence sentence, for searching evidence."""
+    """``search_facts``: every fact with its evidence sentence, for searching evidence and
+    listing it (the ``evidence`` view)."""
     _fresh_table(db, "search_facts", FACT_COLUMNS | {"id": int}, "id")
     insert_facts(db)
+    _index(db, "search_facts", ["article_id", *facet_columns("evidence")])
+    # fact_evidence lists facts by kind and article: read in that order, stopped at a page
+    db["search_facts"].create_index(["fact", "article_id"], index_name="ix_search_facts_order")
 
 
 def build_browse_tables(db: sqlite_utils.Database) -> None:
-    """The tables behind the browse views (``views.BROWSE_TABLES``), indexed on their first
-    column (the meeting, article or person)."""
+    """The tables behind the browse views (``views.BROWSE_TABLES``), indexed on their key
+    (the meeting, article or person) and their facet columns."""
     for view, sql in BROWSE_TABLES.items():
         table = table_of(view)
         db.execute(f"DROP TABLE IF EXISTS [{table}]")
         db.execute(f"CREATE TABLE [{table}] AS {sql.strip()}")
-        key = db[table].columns[0].name
-        db[table].create_index([key], index_name=f"ix_{table}_{key}")
+        _index(db, table, [BROWSE_KEYS[view][0], *facet_columns(view)])
 
 
 def build_folded_facts(db: sqlite_utils.Database) -> None:
@@ -186,11 +224,13 @@ def ensure_db_shape(path: str | Path) -> None:
     build_places(db)
     build_countries(db)
     build_browse_tables(db)
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql.strip(), replace=True)
     build_folded_articles(db)
     build_facts(db)
     build_folded_facts(db)
+    counts.build_counts(db)
+    index_facet_columns(db)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
     for table, columns in FTS_TABLES.items():
         triggers = table == "articles"
         db[table].enable_fts(columns, tokenize=FTS_TOKENIZE, create_triggers=triggers, replace=True)
@@ -210,6 +250,8 @@ def _is_complete(db: sqlite_utils.Database) -> bool:
     tables = set(db.table_names())
     needed = {f"{t}_fts" for t in FTS_TABLES} | {table_of(v) for v in BROWSE_TABLES}
     if not needed <= tables or not set(VIEWS) <= set(db.view_names()):
+        return False
+    if not counts.is_complete(db):
         return False
     for view, sql in BROWSE_TABLES.items():
         columns = [c[0] for c in db.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
@@ -264,6 +306,7 @@ STALE_KEYS = {
     "participations": f"{_stale('meeting')} UNION SELECT meeting_id FROM meeting_participants "
     f"WHERE person_id IN ({_stale('person')})",
 }
+STALE_KEYS["who_met_whom"] = STALE_KEYS["participations"]
 
 
 def _fts(db: sqlite_utils.Database, table: str, key: str, where: str, delete: bool) -> None:
@@ -285,20 +328,25 @@ def _fts(db: sqlite_utils.Database, table: str, key: str, where: str, delete: bo
 def _refresh_stale(db: sqlite_utils.Database) -> None:
     for view in BROWSE_TABLES:
         table, key = table_of(view), BROWSE_KEYS[view][0]
+        stale = f"r.[{key}] IN ({STALE_KEYS[view]})"
+        counts.add_counts(db, table, stale, -1)
         db.execute(f"DELETE FROM [{table}] WHERE [{key}] IN ({STALE_KEYS[view]})")
         db.execute(f"INSERT INTO [{table}] {browse_query(view, STALE_KEYS[view])}")
+        counts.add_counts(db, table, stale, 1)
     articles = f"article_id IN ({_stale('article')})"
     _fts(db, "search_articles_folded", "article_id", articles, delete=True)
     db.execute(f"DELETE FROM search_articles_folded WHERE {articles}")
     insert_folded_articles(db, f"id IN ({_stale('article')})")
     _fts(db, "search_articles_folded", "article_id", articles, delete=False)
     old_facts = f"id IN (SELECT id FROM search_facts WHERE {articles})"
+    counts.add_counts(db, "search_facts", f"r.{articles}", -1)
     for table in ("search_facts_folded", "search_facts"):
         _fts(db, table, "id", old_facts, delete=True)
         db.execute(f"DELETE FROM [{table}] WHERE {old_facts}")
     first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM search_facts").fetchone()[0]
     new_facts = f"id >= {first}"  # new rows are numbered on from the last id
     insert_facts(db, articles)
+    counts.add_counts(db, "search_facts", f"r.{articles}", 1)
     insert_folded_facts(db, new_facts)
     for table in ("search_facts", "search_facts_folded"):
         _fts(db, table, "id", new_facts, delete=False)

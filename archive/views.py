@@ -71,11 +71,12 @@ PERSON_ORGANISATIONS = _json_list(
 
 
 # The browse views read tables ensure_db_shape() fills from these queries (search_<view>,
-# indexed on their first column): Datasette's array facet joins a view with json_each() of
-# its own column and takes DISTINCT over every column, which would run each row's
-# subqueries once per array item (persons_browse.posts at 1,000 articles: 366 ms).
-# ``{where}`` takes a condition on the key (BROWSE_KEYS), so the rows of some meetings,
-# articles or persons are recomputed alone (postprocess.refresh_search).
+# indexed on their key and on every facet and sort column): Datasette's array facet joins a
+# view with json_each() of its own column and takes DISTINCT over every column, which would
+# run each row's subqueries once per array item, and a facet over a view computed per
+# request scans and joins whole tables. ``{where}`` takes a condition on the key
+# (BROWSE_KEYS), so the rows of some meetings, articles or persons are recomputed alone
+# (postprocess.refresh_search). Order matters: who_met_whom reads participations.
 BROWSE_QUERIES: dict[str, str] = {
     "meetings_browse": f"""
         SELECT m.id AS meeting_id, m.kind, k.name_en AS kind_en, {_when("m")} AS "when",
@@ -117,6 +118,13 @@ BROWSE_QUERIES: dict[str, str] = {
         LEFT JOIN search_meeting_kinds k ON k.kind = m.kind {{where}}
         GROUP BY mp.meeting_id, mp.person_id
     """,
+    "who_met_whom": """
+        SELECT a.meeting_id, a.kind, a.kind_en, a."when", a.date, a.year, a.place,
+               a.person AS person_a, a.side AS side_a, b.person AS person_b, b.side AS side_b
+        FROM search_participations a JOIN search_participations b
+          ON a.meeting_id = b.meeting_id AND a.person < b.person
+         AND (a.side IS NULL OR b.side IS NULL OR a.side != b.side) {where}
+    """,
 }
 # Each browse table's key column, and the expression the query computes it from.
 BROWSE_KEYS: dict[str, tuple[str, str]] = {
@@ -124,6 +132,7 @@ BROWSE_KEYS: dict[str, tuple[str, str]] = {
     "articles_browse": ("article_id", "a.id"),
     "persons_browse": ("person_id", "p.id"),
     "participations": ("meeting_id", "mp.meeting_id"),
+    "who_met_whom": ("meeting_id", "a.meeting_id"),
 }
 
 
@@ -143,47 +152,45 @@ def table_of(view: str) -> str:
     return f"search_{view}"
 
 
+# Every fact with its evidence sentence: the rows of ``search_facts`` (numbered, searched
+# and faceted there), which the ``evidence`` view lists.
+FACTS = """
+    SELECT 'person' AS fact, ap.article_id, p.name AS subject, ap.surface AS detail,
+           ap.evidence_field, ap.evidence_start, ap.evidence_end, ap.evidence
+    FROM article_persons ap JOIN persons p ON p.id = ap.person_id
+    UNION ALL
+    SELECT 'post', pp.article_id, p.name, pos.title || COALESCE(' — ' || o.name, ''),
+           pp.evidence_field, pp.evidence_start, pp.evidence_end, pp.evidence
+    FROM person_positions pp JOIN persons p ON p.id = pp.person_id
+    JOIN positions pos ON pos.id = pp.position_id
+    LEFT JOIN organisations o ON o.id = pos.organisation_id
+    UNION ALL
+    SELECT 'organisation', ao.article_id, o.name, ao.surface,
+           ao.evidence_field, ao.evidence_start, ao.evidence_end, ao.evidence
+    FROM article_organisations ao JOIN organisations o ON o.id = ao.organisation_id
+    UNION ALL
+    SELECT 'meeting', ms.article_id, mt.kind || COALESCE(' ' || mt.date, ''),
+           (SELECT group_concat(name, ', ') FROM (SELECT p.name FROM meeting_participants mp
+            JOIN persons p ON p.id = mp.person_id
+            WHERE mp.meeting_id = mt.id AND mp.article_id = ms.article_id ORDER BY p.name)),
+           ms.evidence_field, ms.evidence_start, ms.evidence_end, ms.evidence
+    FROM meeting_sources ms JOIN meetings mt ON mt.id = ms.meeting_id
+    UNION ALL
+    SELECT 'topic', at.article_id, t.name_en, t.name_vi,
+           at.evidence_field, at.evidence_start, at.evidence_end, at.evidence
+    FROM article_topics at JOIN topics t ON t.id = at.topic_id
+"""
+FACT_NAMES = (
+    "fact, article_id, subject, detail, evidence_field, evidence_start, evidence_end, evidence"
+)
+
 VIEWS: dict[str, str] = {
-    "evidence": """
-        SELECT 'person' AS fact, ap.article_id, p.name AS subject, ap.surface AS detail,
-               ap.evidence_field, ap.evidence_start, ap.evidence_end, ap.evidence
-        FROM article_persons ap JOIN persons p ON p.id = ap.person_id
-        UNION ALL
-        SELECT 'post', pp.article_id, p.name, pos.title || COALESCE(' — ' || o.name, ''),
-               pp.evidence_field, pp.evidence_start, pp.evidence_end, pp.evidence
-        FROM person_positions pp JOIN persons p ON p.id = pp.person_id
-        JOIN positions pos ON pos.id = pp.position_id
-        LEFT JOIN organisations o ON o.id = pos.organisation_id
-        UNION ALL
-        SELECT 'organisation', ao.article_id, o.name, ao.surface,
-               ao.evidence_field, ao.evidence_start, ao.evidence_end, ao.evidence
-        FROM article_organisations ao JOIN organisations o ON o.id = ao.organisation_id
-        UNION ALL
-        SELECT 'meeting', ms.article_id, mt.kind || COALESCE(' ' || mt.date, ''),
-               (SELECT group_concat(name, ', ') FROM (SELECT p.name FROM meeting_participants mp
-                JOIN persons p ON p.id = mp.person_id
-                WHERE mp.meeting_id = mt.id AND mp.article_id = ms.article_id ORDER BY p.name)),
-               ms.evidence_field, ms.evidence_start, ms.evidence_end, ms.evidence
-        FROM meeting_sources ms JOIN meetings mt ON mt.id = ms.meeting_id
-        UNION ALL
-        SELECT 'topic', at.article_id, t.name_en, t.name_vi,
-               at.evidence_field, at.evidence_start, at.evidence_end, at.evidence
-        FROM article_topics at JOIN topics t ON t.id = at.topic_id
-    """,
+    "evidence": f"SELECT {FACT_NAMES} FROM search_facts",
     **{name: f"SELECT * FROM [{table_of(name)}]" for name in BROWSE_TABLES},
-    "who_met_whom": """
-        SELECT a.meeting_id, a.kind, a.kind_en, a."when", a.date, a.year, a.place,
-               a.person AS person_a, a.side AS side_a, b.person AS person_b, b.side AS side_b
-        FROM participations a JOIN participations b
-          ON a.meeting_id = b.meeting_id AND a.person < b.person
-        WHERE a.side IS NULL OR b.side IS NULL OR a.side != b.side
-    """,
-    "topics_by_year": f"""
-        SELECT t.slug, t.name_en, t.name_vi, {_year("a.published_date")} AS year,
-               count(DISTINCT at.article_id) AS articles
-        FROM article_topics at JOIN topics t ON t.id = at.topic_id
-        JOIN articles a ON a.id = at.article_id
-        GROUP BY t.id, year
+    # articles naming each subject per year: counted from articles_browse (counts.py)
+    "topics_by_year": """
+        SELECT t.slug, t.name_en, t.name_vi, c.year, c.articles
+        FROM search_topics_by_year c JOIN topics t ON t.name_en = c.topic
     """,
     "meeting_places": f"""
         SELECT m.id AS meeting_id, m.kind, {_when("m")} AS "when", m.date, m.place,

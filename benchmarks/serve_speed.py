@@ -45,6 +45,8 @@ PARAMETER_VALUES = {
     "q": "hợp tác",
 }
 TABLE_SEARCHES = {"articles": "hợp tác phòng chống"}
+# The one search box (an HTML page): text with diacritics, and typed without them.
+SEARCH_BOX = {"search box": "hợp tác", "search box, no diacritics": "ma tuy"}
 READY_SECONDS = 120
 
 
@@ -70,6 +72,8 @@ def pages() -> dict[str, tuple[str, list[str]]]:
     for table, words in TABLE_SEARCHES.items():
         path = f"/archive/{table}.json?" + urlencode({"_search": words})
         found[f"search {table}"] = (path, [])
+    for label, words in SEARCH_BOX.items():
+        found[label] = ("/-/search?" + urlencode({"q": words}), [])
     for name, query in (database.get("queries") or {}).items():
         params = sorted(set(NAMED_PARAMETER.findall(query["sql"])))
         values = {p: PARAMETER_VALUES.get(p, "hợp tác") for p in params}
@@ -79,7 +83,8 @@ def pages() -> dict[str, tuple[str, list[str]]]:
 
 
 def fetch(url: str) -> tuple[float, dict]:
-    """Seconds to the whole response, and its JSON (Datasette's error JSON for an error)."""
+    """Seconds to the whole response, and its JSON (Datasette's error JSON for an error; no
+    rows for an HTML page)."""
     started = time.perf_counter()
     try:
         with urlopen(url, timeout=60) as response:
@@ -89,7 +94,10 @@ def fetch(url: str) -> tuple[float, dict]:
         message = re.sub(r"<[^>]*>", "", answer.get("error") or error.reason).strip()
         answer["error"] = f"HTTP {error.code}: {message.splitlines()[0] if message else ''}"
         return time.perf_counter() - started, answer
-    return time.perf_counter() - started, json.loads(body)
+    seconds = time.perf_counter() - started
+    if not body.lstrip().startswith(b"{"):
+        return seconds, {"rows": []}
+    return seconds, json.loads(body)
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -15,6 +15,8 @@ UNMANAGED_TABLE_MARKERS = ("_fts", "sqlite_", "_datasette", "search_")
 def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "table" and reflected and compare_to is None:
         return not any(marker in name for marker in UNMANAGED_TABLE_MARKERS)
+    if type_ == "index" and reflected and compare_to is None:  # post-processing's own indexes
+        return not name.startswith("search_")
     return True
 
 

@@ -9,14 +9,19 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+import yaml
+
 # The database name the metadata, links and dashboard use.
 DATABASE_FILE = "archive.db"
 
 SETTINGS = {
     "sql_time_limit_ms": 2000,
-    # Datasette's default, kept: on 1,000 generated articles every browse page answers with
-    # all its configured facets in under 110 ms (benchmarks/serve_speed.py), none dropped.
+    # Datasette's default, kept: the configured facets of the derived views are read from
+    # counts kept by post-processing (facets.py), the others use indexes.
     "facet_time_limit_ms": 200,
+    # Suggesting facets runs a query per column of the page (a scan of the table each):
+    # the configured facets are the ones offered.
+    "suggest_facets": "off",
     "max_returned_rows": 1000,
     "default_page_size": 50,
 }
@@ -25,6 +30,19 @@ SETTINGS = {
 def metadata_path() -> Path:
     """The Datasette metadata: descriptions, facets, canned queries, dashboard."""
     return Path(str(resources.files("archive.datasette").joinpath("metadata.yml")))
+
+
+def configured_facets() -> dict[str, list[tuple[str, str]]]:
+    """Each table's or view's configured facets in ``metadata.yml``, as (type, column):
+    ``kind_en`` is ("column", "kind_en"), ``{array: topics}`` is ("array", "topics")."""
+    tables = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))["databases"]["archive"]
+    found = {}
+    for table, config in (tables.get("tables") or {}).items():
+        facets = (config or {}).get("facets") or []
+        found[table] = [
+            ("column", f) if isinstance(f, str) else next(iter(f.items())) for f in facets
+        ]
+    return {table: facets for table, facets in found.items() if facets}
 
 
 def template_dir() -> Path:

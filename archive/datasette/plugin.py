@@ -8,6 +8,8 @@
   ``hòa`` and ``Uỷ ban`` finds ``Ủy ban``.
 - Cells link people, organisations, topics, meetings and articles to their pages; lists
   read as lists; English labels sit beside codes and places (``cells.py``).
+- Configured facets of the derived views on an unfiltered page come from stored counts
+  (``facets.py``).
 - Pages for an article, a meeting, a person, an organisation and a topic (``pages.py`` and
   ``templates/row-archive-<table>.html``); one search box at ``/-/search`` (``search.py``).
 """
@@ -20,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 import datasette.handle_exception
 from datasette import Response, hookimpl
 
-from archive.datasette import cells, functions, labels, pages, search
+from archive.datasette import cells, facets, functions, labels, pages, search
 from archive.datasette.functions import MAX_TEXT
 from archive.vietnamese import normalise
 
@@ -50,6 +52,13 @@ def archive_database(datasette) -> str:
     first database served)."""
     names = list(datasette.databases)
     return ARCHIVE if ARCHIVE in names else next((n for n in names if n != "_internal"), ARCHIVE)
+
+
+@hookimpl(hookwrapper=True)
+def register_facet_classes():
+    """Column and array facets read the stored counts where they can (``facets.py``)."""
+    outcome = yield
+    outcome.force_result([facets.with_stored_counts(found) for found in outcome.get_result()])
 
 
 @hookimpl

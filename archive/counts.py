@@ -1,0 +1,131 @@
+"""Counts kept in step with the derived tables by difference: the counts of every configured
+facet of a derived view (what the facet shows on the unfiltered page: Datasette's plugin
+reads them in ``archive/datasette/facets.py`` instead of scanning the table per request), and
+the articles naming each subject per year (``topics_by_year``).
+
+Before the rows of some keys are deleted from a derived table their counts are subtracted,
+after the new rows are inserted theirs are added (``add_counts``); counts fallen to zero go.
+The result equals a full count (``build_counts``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from archive.datasette import configured_facets
+from archive.views import BROWSE_KEYS, table_of
+
+FACET_COUNTS = "search_facet_counts"  # (view, facet, value) → rows of the view
+COUNTED_FACETS = "search_counted_facets"  # (view, facet): the facets counted
+TOPIC_YEARS = "search_topics_by_year"  # (topic, year) → articles naming the topic
+
+# The derived views whose configured facets are counted: view → (table, key column).
+COUNTED_VIEWS: dict[str, tuple[str, str]] = {
+    **{view: (table_of(view), key) for view, (key, _expression) in BROWSE_KEYS.items()},
+    "evidence": ("search_facts", "article_id"),
+}
+TABLES = {
+    FACET_COUNTS: "view TEXT NOT NULL, facet TEXT NOT NULL, value, count INTEGER NOT NULL, "
+    "PRIMARY KEY (view, facet, value)",
+    COUNTED_FACETS: "view TEXT NOT NULL, facet TEXT NOT NULL, PRIMARY KEY (view, facet)",
+    TOPIC_YEARS: "topic TEXT NOT NULL, year TEXT NOT NULL, articles INTEGER NOT NULL, "
+    "PRIMARY KEY (topic, year)",
+}
+# The most frequent values of a facet first, read without sorting
+INDEXES = {f"ix_{FACET_COUNTS}_order": f"{FACET_COUNTS} (view, facet, count DESC, value)"}
+
+
+@dataclass(frozen=True)
+class Counter:
+    """Counts of the rows of a derived ``table`` matching ``{where}`` (a condition on the
+    row ``r``), grouped into the key columns of ``target``."""
+
+    table: str
+    target: str
+    keys: tuple[str, ...]
+    select: str
+
+    def upsert(self, where: str, sign: int) -> str:
+        names = ", ".join(self.keys)
+        counted = "articles" if self.target == TOPIC_YEARS else "count"
+        return (
+            f"INSERT INTO {self.target} ({names}, {counted}) "
+            + self.select.format(sign=sign, where=where)
+            + f" ON CONFLICT ({names}) DO UPDATE SET {counted} = {counted} + excluded.{counted}"
+        )
+
+
+def _facet_counter(view: str, kind: str, column: str) -> Counter:
+    table = COUNTED_VIEWS[view][0]
+    if kind == "array":  # Datasette counts a row once per distinct item of its list
+        select = (
+            f"SELECT '{view}', '{column}', j.value, {{sign}} * count(DISTINCT r.rowid) "
+            f"FROM [{table}] r, json_each(r.[{column}]) j WHERE {{where}} GROUP BY j.value"
+        )
+    else:
+        select = (
+            f"SELECT '{view}', '{column}', r.[{column}], {{sign}} * count(*) FROM [{table}] r "
+            f"WHERE r.[{column}] IS NOT NULL AND ({{where}}) GROUP BY r.[{column}]"
+        )
+    return Counter(table, FACET_COUNTS, ("view", "facet", "value"), select)
+
+
+TOPICS_BY_YEAR = Counter(
+    table_of("articles_browse"),
+    TOPIC_YEARS,
+    ("topic", "year"),
+    "SELECT j.value, r.year, {sign} * count(DISTINCT r.rowid) "
+    f"FROM [{table_of('articles_browse')}] r, json_each(r.topics) j WHERE {{where}} "
+    "GROUP BY j.value, r.year",
+)
+
+
+def counted_facets() -> list[tuple[str, str, str]]:
+    """(view, type, column) of every configured facet of a derived view."""
+    return [
+        (view, kind, column)
+        for view, facets in configured_facets().items()
+        if view in COUNTED_VIEWS
+        for kind, column in facets
+    ]
+
+
+def counters() -> list[Counter]:
+    return [_facet_counter(*facet) for facet in counted_facets()] + [TOPICS_BY_YEAR]
+
+
+def build_counts(db: sqlite_utils.Database) -> None:
+    """Count everything afresh (the derived tables must be complete), in one transaction."""
+    with db.conn:
+        for table, columns in TABLES.items():
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute(f"CREATE TABLE {table} ({columns})")
+        for name, definition in INDEXES.items():
+            db.execute(f"CREATE INDEX {name} ON {definition}")
+        db.conn.executemany(
+            f"INSERT INTO {COUNTED_FACETS} (view, facet) VALUES (?, ?)",
+            sorted({(view, column) for view, _kind, column in counted_facets()}),
+        )
+        for counter in counters():
+            db.execute(counter.upsert("1", 1))
+
+
+def add_counts(db: sqlite_utils.Database, table: str, where: str, sign: int) -> None:
+    """Add (``sign`` 1) or subtract (-1) the counts of the rows of the derived ``table``
+    matching ``where`` (on row ``r``); subtracting drops the counts fallen to zero."""
+    for counter in counters():
+        if counter.table == table:
+            db.execute(counter.upsert(where, sign))
+    if sign < 0:
+        db.execute(f"DELETE FROM {FACET_COUNTS} WHERE count = 0")
+        db.execute(f"DELETE FROM {TOPIC_YEARS} WHERE articles = 0")
+
+
+def is_complete(db: sqlite_utils.Database) -> bool:
+    """Whether the counts exist for exactly the facets configured now."""
+    if not set(TABLES) <= set(db.table_names()):
+        return False
+    counted = set(db.execute(f"SELECT view, facet FROM {COUNTED_FACETS}").fetchall())
+    return counted == {(view, column) for view, _kind, column in counted_facets()}
