@@ -286,8 +286,9 @@ def refresh_search(path: str | Path) -> None:
             ensure_db_shape(path)
             return
         if db[STALE_TABLE].exists():
-            with db.conn:
-                _refresh_stale(db)
+            if db.execute(f"SELECT 1 FROM {STALE_TABLE} LIMIT 1").fetchone():  # else unchanged
+                with db.conn:
+                    _refresh_stale(db)
             with db.conn:
                 db.execute(f"DROP TABLE {STALE_TABLE}")
     finally:
