@@ -9,9 +9,11 @@ On a generated corpus of N articles (``benchmarks/corpus.py``):
 (d) the same import after 1 % of the files changed.
 Prints figures; asserts nothing. Usage:
 ``python benchmarks/import_speed.py N [--corpus DIR] [--seed S] [--keep-db FILE]
-[--reuse-db FILE]`` (``--corpus`` keeps the generated files, to compare two versions on the
-same corpus; ``--keep-db`` keeps the database as (c) left it, in step with the corpus;
-``--reuse-db`` times only (c) and (d), on a copy of a database kept from that corpus).
+[--reuse-db FILE] [--db URL]`` (``--corpus`` keeps the generated files, to compare two
+versions on the same corpus; ``--keep-db`` keeps the database as (c) left it, in step with
+the corpus; ``--reuse-db`` times only (c) and (d), on a copy of a database kept from that
+corpus; ``--db`` runs (b)-(d) against a PostgreSQL database, emptied first, and adds the
+CPU of the local server's processes; (a) stays the SQLite write limit).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -28,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import article_path, change_files, restore_files, write_corpus  # noqa: E402
-from measure import Run, run  # noqa: E402
+from measure import Database, Run, is_server, query_one, run  # noqa: E402
 
 BARE_INSERT = """
 import sys
@@ -49,7 +50,7 @@ def bare_insert(folder: Path, db: Path) -> Run:
     return run([sys.executable, "-c", BARE_INSERT, str(folder), str(db)])
 
 
-def archive_import(folder: Path, db: Path) -> list[str]:
+def archive_import(folder: Path, db: Database) -> list[str]:
     return [sys.executable, "-m", "archive.cli", "import", str(folder), "--db", str(db)]
 
 
@@ -67,16 +68,27 @@ def summary_line(run: Run) -> str:
     return lines[-1].strip() if lines else "(no summary printed)"
 
 
-def entity_counts(db: Path) -> str:
-    with sqlite3.connect(db) as connection:
-        counts = [
-            f"{connection.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:,} {t}"
-            for t in ENTITY_TABLES
-        ]
-    return ", ".join(counts)
+def entity_counts(db: Database) -> str:
+    return ", ".join(f"{query_one(db, f'SELECT count(*) FROM {t}'):,} {t}" for t in ENTITY_TABLES)
 
 
-def report_fresh(count: int, bare: Run, fresh: Run, db: Path) -> None:
+def empty_server_database(url: str) -> None:
+    """A fresh PostgreSQL database for (b): its schema dropped and made again."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def server_cpu(run: Run) -> str:
+    spent = run.server_cpu_seconds
+    return "" if spent is None else f"; PostgreSQL server: {spent:.2f} s CPU"
+
+
+def report_fresh(count: int, bare: Run, fresh: Run, db: Database) -> None:
     print(
         f"(a) bare insert_all + FTS5 (best of 3): {bare.seconds:.2f} s "
         f"({bare.cpu_seconds:.2f} s CPU), "
@@ -86,6 +98,7 @@ def report_fresh(count: int, bare: Run, fresh: Run, db: Path) -> None:
         f"(b) archive import, fresh database: {fresh.seconds:.1f} s "
         f"({fresh.cpu_seconds:.1f} s CPU, {fresh.cpu_seconds / bare.cpu_seconds:.1f} x (a)'s), "
         f"{count / fresh.seconds:,.1f} articles/s, {fresh.seconds / bare.seconds:.1f} x (a)"
+        f"{server_cpu(fresh)}"
     )
     stored = fresh.progress[-1][1] if fresh.progress else count  # files that failed: not stored
     tenths = fresh.tenths(stored)
@@ -108,11 +121,11 @@ def report_again(label: str, files: int, again: Run, bare: Run | None) -> None:
     print(
         f"{label}: {again.seconds:.2f} s ({again.cpu_seconds:.2f} s CPU), "
         f"{files / again.seconds:,.0f} files/s ({files / again.cpu_seconds:,.0f} per CPU s)"
-        f"{ratio}; {summary_line(again)}"
+        f"{ratio}; {summary_line(again)}{server_cpu(again)}"
     )
 
 
-def change_and_import(folder: Path, count: int, db: Path) -> tuple[Run, int]:
+def change_and_import(folder: Path, count: int, db: Database) -> tuple[Run, int]:
     """(d): import after 1 % of the files changed; the files are restored afterwards, times
     included, so a kept corpus stays as generated and a kept database in step with it."""
     times = {}
@@ -121,7 +134,7 @@ def change_and_import(folder: Path, count: int, db: Path) -> tuple[Run, int]:
         times[article_path(folder, number)] = (info.st_atime_ns, info.st_mtime_ns)
     originals = change_files(folder, count, 0.01)
     try:
-        return run(archive_import(folder, db)), len(originals)
+        return run(archive_import(folder, db), server=is_server(db)), len(originals)
     finally:
         restore_files(originals)
         for path, (atime, mtime) in times.items():
@@ -137,7 +150,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--reuse-db", type=Path, help="time (c) and (d) only, on a copy of this kept database"
     )
+    parser.add_argument("--db", help="a PostgreSQL database's URL (emptied) instead of SQLite")
     args = parser.parse_args(argv)
+    if args.db and (args.keep_db or args.reuse_db or not is_server(args.db)):
+        parser.error("--db takes a PostgreSQL URL, without --keep-db or --reuse-db")
     with tempfile.TemporaryDirectory(prefix="import-speed-") as scratch:
         tmp = Path(scratch)
         folder = args.corpus or tmp / "corpus"
@@ -145,7 +161,8 @@ def main(argv: list[str] | None = None) -> None:
         size = sum(p.stat().st_size for p in folder.rglob("*.txt")) / 2**20
         print(f"corpus: {args.count:,} articles, {size:,.1f} MiB (seed {args.seed}", end="")
         print(f", generated in {generated:.1f} s)" if generated else ", reused)")
-        db, bare = tmp / "archive.db", None
+        db, bare = args.db or tmp / "archive.db", None
+        server = is_server(db)
         if args.reuse_db:
             shutil.copyfile(args.reuse_db, db)
         else:
@@ -153,9 +170,12 @@ def main(argv: list[str] | None = None) -> None:
                 (bare_insert(folder, tmp / f"bare{i}.db") for i in range(3)),
                 key=lambda r: r.seconds,
             )
-            fresh = run(archive_import(folder, db), db)
+            if server:
+                empty_server_database(db)
+            fresh = run(archive_import(folder, db), db, server)
             report_fresh(args.count, bare, fresh, db)
-        report_again("(c) re-import, unchanged", args.count, run(archive_import(folder, db)), bare)
+        unchanged = run(archive_import(folder, db), server=server)
+        report_again("(c) re-import, unchanged", args.count, unchanged, bare)
         if args.keep_db:
             shutil.copyfile(db, args.keep_db)
         again, changed = change_and_import(folder, args.count, db)

@@ -1,5 +1,6 @@
 """Measuring a command from outside: wall time, peak memory of its whole process tree, and
-how many articles its database holds as it runs (sampled, so the run's pace shows)."""
+how many articles its database (an SQLite file or a PostgreSQL URL) holds as it runs
+(sampled, so the run's pace shows); on PostgreSQL, the CPU of the server's processes too."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,15 +51,65 @@ def tree_memory_mib(pid: int) -> float:
     return total / 1024
 
 
-def count_articles(db: Path) -> int | None:
-    """Articles stored so far (committed), or None while the database has no table yet."""
-    if not db.exists():
+Database = Path | str  # an SQLite file, or a server's SQLAlchemy URL
+
+
+def is_server(db: Database) -> bool:
+    return "://" in str(db)
+
+
+def query_one(db: Database, sql: str) -> int | None:
+    """The first value ``sql`` gives (committed data), or None while the table is missing."""
+    if is_server(db):
+        import psycopg
+
+        try:
+            with psycopg.connect(libpq_url(str(db)), autocommit=True) as connection:
+                return connection.execute(sql).fetchone()[0]
+        except psycopg.Error:
+            return None
+    if not Path(db).exists():
         return None
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.05) as connection:
-            return connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+            return connection.execute(sql).fetchone()[0]
     except sqlite3.Error:
         return None
+
+
+def libpq_url(url: str) -> str:
+    """An SQLAlchemy PostgreSQL URL as libpq reads it (no driver name)."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+def count_articles(db: Database) -> int | None:
+    """Articles stored so far (committed), or None while the database has no table yet."""
+    return query_one(db, "SELECT count(*) FROM articles")
+
+
+def _postgres_ticks() -> int:
+    """CPU clock ticks of the PostgreSQL server's processes, those it reaped included (the
+    postmaster's children's time): a run's difference is what the server spent on it (and
+    on anything else it served meanwhile)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                text = stat.read()
+        except OSError:
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
+        if name.startswith("postgres") or name.startswith("postmaster"):
+            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total
+
+
+def server_cpu_seconds() -> Callable[[], float]:
+    """Start counting the server's CPU; the function returned gives the seconds since."""
+    before = _postgres_ticks()
+    return lambda: (_postgres_ticks() - before) / os.sysconf("SC_CLK_TCK")
 
 
 def _children_cpu() -> float:
@@ -73,6 +125,7 @@ class Run:
     output: str
     progress: list[tuple[float, int]] = field(default_factory=list)
     memory: list[tuple[float, float]] = field(default_factory=list)
+    server_cpu_seconds: float | None = None  # a PostgreSQL server's, during the run
 
     def peak_after(self, seconds: float) -> float:
         """Peak memory (MiB) sampled from ``seconds`` after the start to the end."""
@@ -95,8 +148,10 @@ class Run:
         return rates
 
 
-def run(command: list[str], db: Path | None = None) -> Run:
-    """Run ``command`` to its end, sampling its process tree's memory and ``db``'s articles."""
+def run(command: list[str], db: Database | None = None, server: bool = False) -> Run:
+    """Run ``command`` to its end, sampling its process tree's memory and ``db``'s articles;
+    ``server``: count the CPU of the local PostgreSQL server's processes too."""
+    server_cpu = server_cpu_seconds() if server else None
     started, cpu_before = time.perf_counter(), _children_cpu()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     samples: list[tuple[float, int]] = []
@@ -119,4 +174,6 @@ def run(command: list[str], db: Path | None = None) -> Run:
     if db is not None and (count := count_articles(db)) is not None:
         samples.append((elapsed, count))
     peak = max((mib for _, mib in memory), default=0.0)
-    return Run(elapsed, _children_cpu() - cpu_before, peak, output, samples, memory)
+    cpu = _children_cpu() - cpu_before
+    spent = server_cpu() if server_cpu else None
+    return Run(elapsed, cpu, peak, output, samples, memory, spent)
