@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import delete, exists, insert
+from sqlalchemy import delete, exists, insert, update
 from sqlalchemy.orm import Session
 
 from archive import entities
@@ -20,6 +20,7 @@ from archive.parse import ParsedArticle
 from archive.read import SourceText
 
 PIPELINE_VERSION = "1"
+ARTICLES = m.Article.__table__
 ARTICLE_CHILDREN = (
     m.ArticleCredit,
     m.PersonPosition,
@@ -234,17 +235,23 @@ def collect_orphans(session: Session) -> None:
 
 def store_article(
     session: Session,
-    article: m.Article,
+    article_id: int | None,
     source: SourceText,
     parsed: ParsedArticle,
     resolved: ResolvedFacts,
-) -> None:
-    """Write an article's fields, credits and facts into ``article`` (a row without facts)."""
-    for column, value in _article_fields(source, parsed).items():
-        setattr(article, column, value)
-    session.flush()
+    source_path: str | None = None,
+) -> int:
+    """Write an article's fields, credits and facts into the row ``article_id`` (a row
+    without facts), or into a new row shown as ``source_path``; return the row's id."""
+    fields = _article_fields(source, parsed)
+    if article_id is None:
+        statement = insert(ARTICLES).returning(ARTICLES.c.id)
+        article_id = session.execute(statement, {**fields, "source_path": source_path}).scalar_one()
+    else:
+        session.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(**fields))
     rows = _Rows()
     for credit in parsed.credits:
-        rows.add(m.ArticleCredit, article_id=article.id, kind=credit.kind, credit=credit.text)
-    _save_facts(session, article.id, resolved, rows)
+        rows.add(m.ArticleCredit, article_id=article_id, kind=credit.kind, credit=credit.text)
+    _save_facts(session, article_id, resolved, rows)
     rows.write(session)
+    return article_id

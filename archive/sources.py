@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, select, text, update
+from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from archive import models as m
@@ -32,6 +32,8 @@ from archive.touched import Touched, collect_orphans_among, mark_stale
 
 # On PostgreSQL, the write transactions of several imports take turns on this advisory lock.
 WRITER_LOCK = 0x61726368  # "arch"
+ARTICLES = m.Article.__table__
+SOURCES = m.ArticleSource.__table__
 
 
 FileStat = tuple[int, int]  # a file's (size, mtime_ns)
@@ -109,16 +111,18 @@ def _record_stat(session: Session, location: Location) -> None:
     )
 
 
-def _stored_content(session: Session, sha256: str) -> m.Article | None:
-    return session.scalar(select(m.Article).where(m.Article.sha256 == sha256))
+def _stored_content(session: Session, sha256: str):
+    """(id, pipeline_version) of the article with these bytes, if stored."""
+    query = select(ARTICLES.c.id, ARTICLES.c.pipeline_version).where(ARTICLES.c.sha256 == sha256)
+    return session.execute(query).first()
 
 
-def _source_row(session: Session, location: Location) -> m.ArticleSource | None:
-    return session.scalar(
-        select(m.ArticleSource).where(
-            m.ArticleSource.root_id == location.root_id, m.ArticleSource.path == location.path
-        )
+def _source_row(session: Session, location: Location):
+    """(id, article_id) of the source at ``location``, if stored."""
+    query = select(SOURCES.c.id, SOURCES.c.article_id).where(
+        SOURCES.c.root_id == location.root_id, SOURCES.c.path == location.path
     )
+    return session.execute(query).first()
 
 
 def _display(session: Session, source: m.ArticleSource) -> str:
@@ -150,27 +154,29 @@ def _release(session: Session, article_id: int, touched: Touched) -> bool:
     return False
 
 
-def _point(session: Session, row: m.ArticleSource | None, location: Location, article_id: int):
-    """Make the source ``location`` (``row`` if it exists) belong to ``article_id``."""
+def _point(session: Session, row, location: Location, article_id: int):
+    """Make the source ``location`` (``row`` if it exists) belong to ``article_id``, with the
+    file's stat."""
     if row is None:
-        session.add(
-            m.ArticleSource(article_id=article_id, root_id=location.root_id, path=location.path)
-        )
+        size, mtime_ns = location.stat or (None, None)
+        values = {"root_id": location.root_id, "path": location.path, "article_id": article_id}
+        session.execute(insert(SOURCES), {**values, "size": size, "mtime_ns": mtime_ns})
     else:
-        row.article_id = article_id
-    session.flush()
+        session.execute(update(SOURCES).where(SOURCES.c.id == row.id).values(article_id=article_id))
+        _record_stat(session, location)
 
 
 @dataclass
 class Claim:
-    """The article row a file fills (None: its stored content is reused), the outcome, the
-    entities whose support changed (orphans to collect among), and the source to add once a
-    new article is stored."""
+    """The article row a file fills (``new``: a row to insert; None: its stored content is
+    reused), the outcome, the entities whose support changed (orphans to collect among),
+    and the source to point at the article once it is stored."""
 
-    article: m.Article | None
+    article_id: int | None
     outcome: str
     touched: Touched = field(default_factory=Touched)
-    new_source: Location | None = None  # to add once the new article is stored
+    new: bool = False
+    source: tuple | None = None  # the source row to point at the article (None: a new one)
 
 
 def claim_article(session: Session, source: SourceText, location: Location) -> Claim:
@@ -184,6 +190,7 @@ def claim_article(session: Session, source: SourceText, location: Location) -> C
     stored = _stored_content(session, source.sha256)
     touched = Touched()
     if stored is not None and stored.id == previous and stored.pipeline_version == PIPELINE_VERSION:
+        _record_stat(session, location)
         return Claim(None, "unchanged")
     if stored is not None:
         _point(session, row, location, stored.id)
@@ -192,19 +199,16 @@ def claim_article(session: Session, source: SourceText, location: Location) -> C
         if stored.pipeline_version == PIPELINE_VERSION:
             return Claim(None, "unchanged" if row is None else "updated", touched)
         _empty(session, stored.id, touched)
-        return Claim(stored, "updated", touched)
+        return Claim(stored.id, "updated", touched)
     if previous is not None and _only_source(session, previous):
-        article = session.get(m.Article, previous)
         _empty(session, previous, touched)
-        return Claim(article, "updated", touched)
+        _record_stat(session, location)
+        return Claim(previous, "updated", touched)
     if previous is not None:  # the old content stays with its other sources
-        session.delete(row)
-        session.flush()
+        session.execute(delete(SOURCES).where(SOURCES.c.id == row.id))
         _release(session, previous, touched)
-    article = m.Article(source_path=location.display)
-    session.add(article)
     outcome = "imported" if previous is None else "updated"
-    return Claim(article, outcome, touched, new_source=location)
+    return Claim(None, outcome, touched, new=True)
 
 
 def _only_source(session: Session, article_id: int) -> bool:
@@ -235,12 +239,13 @@ def store_in(
 ) -> str:
     """Store one article and its facts in the session's transaction; return the outcome."""
     claim = claim_article(session, source, location)
-    if claim.article is not None:
-        store_article(session, claim.article, source, parsed, resolved)
-        mark_stale(session, claim.article.id)
-    if claim.new_source is not None:
-        _point(session, None, claim.new_source, claim.article.id)
-    _record_stat(session, location)
+    if claim.new:
+        article_id = store_article(session, None, source, parsed, resolved, location.display)
+        _point(session, None, location, article_id)
+        mark_stale(session, article_id)
+    elif claim.article_id is not None:
+        store_article(session, claim.article_id, source, parsed, resolved)
+        mark_stale(session, claim.article_id)
     collect_orphans_among(session, claim.touched)
     return claim.outcome
 
