@@ -10,12 +10,15 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser when PyYAML has it: the same data, about 9 times faster to load
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @cache
 def load(name: str) -> Any:
     """Parse ``archive/data/<name>.yml``."""
     text = resources.files("archive.data").joinpath(f"{name}.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=SAFE_LOADER)
 
 
 @cache

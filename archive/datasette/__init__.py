@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from archive.knowledge import SAFE_LOADER
+
 # The database name the metadata, links and dashboard use.
 DATABASE_FILE = "archive.db"
 
@@ -35,7 +37,8 @@ def metadata_path() -> Path:
 def configured_facets() -> dict[str, list[tuple[str, str]]]:
     """Each table's or view's configured facets in ``metadata.yml``, as (type, column):
     ``kind_en`` is ("column", "kind_en"), ``{array: topics}`` is ("array", "topics")."""
-    tables = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))["databases"]["archive"]
+    text = metadata_path().read_text(encoding="utf-8")
+    tables = yaml.load(text, Loader=SAFE_LOADER)["databases"]["archive"]
     found = {}
     for table, config in (tables.get("tables") or {}).items():
         facets = (config or {}).get("facets") or []
