@@ -46,7 +46,7 @@ PARAMETER_VALUES = {
 }
 TABLE_SEARCHES = {"articles": "hợp tác phòng chống"}
 # The one search box (an HTML page): text with diacritics, and typed without them.
-SEARCH_BOX = {"search box": "hợp tác", "search box, no diacritics": "ma tuy"}
+SEARCH_BOX = {"search box": "hợp tác", "search box-unaccented": "ma tuy"}
 READY_SECONDS = 120
 
 

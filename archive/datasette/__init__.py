@@ -23,7 +23,7 @@ SETTINGS = {
     "facet_time_limit_ms": 200,
     # Suggesting facets runs a query per column of the page (a scan of the table each):
     # the configured facets are the ones offered.
-    "suggest_facets": "off",
+    "suggest_facets": False,
     "max_returned_rows": 1000,
     "default_page_size": 50,
 }

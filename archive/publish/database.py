@@ -38,8 +38,8 @@ def copy_database(source: Path, target: Path) -> None:
     ensure_db_shape(target)
     with closing(sqlite3.connect(target, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode = DELETE")  # a WAL source's flag must not carry over
+        conn.execute("ANALYZE")  # before VACUUM: rewriting sqlite_stat1 after it moves pages
         conn.execute("VACUUM")
-        conn.execute("ANALYZE")
 
 
 def search_tables(conn: sqlite3.Connection) -> set[str]:
