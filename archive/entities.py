@@ -31,6 +31,27 @@ MEETING_COLUMNS = ("place", "parent_id")
 SESSION_KEY = "entity_maps"
 
 
+class Row:
+    """What a map keeps of one entity row: its id and the columns an import may fill in
+    (slots, not a dict: a 100,000-article run keeps hundreds of thousands of them)."""
+
+    __slots__ = ("id", "country", "name_en", "name_zh", "wikidata_id", "parent_id", "place")
+
+    def __init__(self, **values: Any) -> None:
+        for column in self.__slots__:
+            setattr(self, column, values.get(column))
+
+    def __getitem__(self, column: str) -> Any:
+        return getattr(self, column)
+
+    def get(self, column: str) -> Any:
+        return getattr(self, column)
+
+    def update(self, changes: dict[str, Any]) -> None:
+        for column, value in changes.items():
+            setattr(self, column, value)
+
+
 class EntityMaps:
     """What an import knows of the entity tables; see the module docstring."""
 
@@ -40,10 +61,10 @@ class EntityMaps:
 
     def reset(self) -> None:
         self.loaded = False
-        self.persons: dict[str, dict[str, Any]] = {}
-        self.organisations: dict[str, dict[str, Any]] = {}
+        self.persons: dict[str, Row] = {}
+        self.organisations: dict[str, Row] = {}
         self.positions: dict[tuple[str, int | None], int] = {}
-        self.meetings: dict[str, dict[str, Any]] = {}
+        self.meetings: dict[str, Row] = {}
         self.topics: dict[str, int] | None = None
 
     def load(self, session: Session) -> None:
@@ -53,12 +74,12 @@ class EntityMaps:
         for row in session.execute(
             select(PERSONS.c.id, PERSONS.c.name, *_cols(PERSONS, PERSON_COLUMNS))
         ):
-            self.persons[row.name] = dict(row._mapping)
+            self.persons[row.name] = Row(**row._mapping)
         organisation_columns = _cols(ORGANISATIONS, ORGANISATION_COLUMNS)
         for row in session.execute(
             select(ORGANISATIONS.c.id, ORGANISATIONS.c.name, *organisation_columns)
         ):
-            self.organisations[row.name] = dict(row._mapping)
+            self.organisations[row.name] = Row(**row._mapping)
         for row in session.execute(
             select(POSITIONS.c.id, POSITIONS.c.title, POSITIONS.c.organisation_id)
         ):
@@ -66,7 +87,7 @@ class EntityMaps:
         for row in session.execute(
             select(MEETINGS.c.id, MEETINGS.c.key, *_cols(MEETINGS, MEETING_COLUMNS))
         ):
-            self.meetings[row.key] = dict(row._mapping)
+            self.meetings[row.key] = Row(**row._mapping)
         self.loaded = True
 
 
@@ -154,11 +175,11 @@ def _known(session: Session, maps: EntityMaps, cache: dict, key, query, params: 
     if key not in cache and not maps.preload:
         row = session.execute(query, params).first()
         if row is not None:
-            cache[key] = dict(row._mapping)
+            cache[key] = Row(**row._mapping)
     return cache.get(key)
 
 
-def _set(session: Session, table, row: dict, changes: dict) -> None:
+def _set(session: Session, table, row: Row, changes: dict) -> None:
     changes = {column: value for column, value in changes.items() if row.get(column) != value}
     if changes:
         session.execute(update(table).where(table.c.id == row["id"]).values(**changes))
@@ -173,7 +194,7 @@ def person_id(session: Session, name: str, record) -> int:
     if row is None:
         new = {"name": name, **values}
         new_id = _insert_new(session, PERSONS, new, PERSON_BY_NAME, key)
-        maps.persons[name] = {"id": new_id, **dict.fromkeys(PERSON_COLUMNS), **values}
+        maps.persons[name] = Row(id=new_id, **values)
         return new_id
     _set(session, PERSONS, row, {c: v for c, v in values.items() if not row.get(c)})
     return row["id"]
@@ -190,11 +211,7 @@ def organisation_id(session: Session, name: str | None, records: dict, blank) ->
     if row is None:
         new = {"name": name, **values}
         new_id = _insert_new(session, ORGANISATIONS, new, ORGANISATION_BY_NAME, key)
-        maps.organisations[name] = row = {
-            "id": new_id,
-            **dict.fromkeys(ORGANISATION_COLUMNS),
-            **values,
-        }
+        maps.organisations[name] = row = Row(id=new_id, **values)
     else:
         _set(session, ORGANISATIONS, row, values)
     if record.parent and record.parent != name:
@@ -218,17 +235,17 @@ def position_id(
     return maps.positions[key]
 
 
-def meeting_row(session: Session, key: str, values: dict) -> dict:
+def meeting_row(session: Session, key: str, values: dict) -> Row:
     """Get or create the meeting with this key (``values`` are a new meeting's columns)."""
     maps, params = maps_of(session), {"key": key}
     row = _known(session, maps, maps.meetings, key, MEETING_BY_KEY, params)
     if row is None:
         new_id = _insert_new(session, MEETINGS, {**values, "key": key}, MEETING_BY_KEY, params)
-        maps.meetings[key] = row = {"id": new_id, "place": values.get("place"), "parent_id": None}
+        maps.meetings[key] = row = Row(id=new_id, place=values.get("place"))
     return row
 
 
-def set_meeting(session: Session, row: dict, changes: dict) -> None:
+def set_meeting(session: Session, row: Row, changes: dict) -> None:
     _set(session, MEETINGS, row, changes)
 
 
