@@ -47,10 +47,16 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url.split(":///", 1)[1])
 
 
+CACHE_KIB = 32 * 1024
+
+
 def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
+    # A batch of articles fits in the page cache (default 2 MiB): the writer does not spill
+    # pages to the file, and keep an exclusive lock, before its commit.
+    cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     cursor.close()
 
 
