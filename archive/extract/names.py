@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from archive.extract import lexicon
 from archive.extract.text import (
-    WORD,
+    WORD_TAIL,
     Sentence,
     Word,
     country_of_text,
@@ -30,20 +30,25 @@ def _joins(text: str, previous: Word, word: Word) -> bool:
     return gap == " " or (gap == ". " and len(previous.text) == 1 and previous.text.isupper())
 
 
+def _capitalised_word() -> re.Pattern[str]:
+    """A word (as ``WORD`` finds them) that starts with an upper-case letter."""
+    upper = "".join(c for c in map(chr, range(0x10000)) if c.isupper() and re.match(r"\w", c))
+    return re.compile(rf"(?<!\w)(?<!\w[.-])[{re.escape(upper)}]\w*{WORD_TAIL}")
+
+
+CAPITALISED_WORD = _capitalised_word()
+
+
 @lru_cache(maxsize=256)
 def capitalised_runs(sentence: Sentence) -> tuple[tuple[Word, ...], ...]:
     """Maximal runs of capitalised words joined by single spaces (or ". " after an initial);
     found once per sentence (names and short references both ask)."""
     runs: list[list[Word]] = []
     text = sentence.segment.text
-    last = None  # the word before, when it is capitalised
-    for match in WORD.finditer(text, sentence.start, sentence.end):
-        token = match.group()
-        if not token[0].isupper():
-            last = None
-            continue
-        word = Word(token, match.start(), match.end())
-        if token[0].isalpha() and last is not None and _joins(text, last, word):
+    last = None
+    for match in CAPITALISED_WORD.finditer(text, sentence.start, sentence.end):
+        word = Word(match.group(), match.start(), match.end())
+        if last is not None and _joins(text, last, word):  # nothing else between them
             runs[-1].append(word)
         else:
             runs.append([word])

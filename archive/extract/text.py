@@ -11,7 +11,8 @@ from archive.facts import Span
 from archive.knowledge import forms_table, load
 from archive.vietnamese import normalise
 
-WORD = re.compile(r"\w+(?:[.-]\w+)*")
+WORD_TAIL = r"(?:[.-]\w+)*"  # "Đ.Văn", "Nguyễn-Văn": one word
+WORD = re.compile(rf"\w+{WORD_TAIL}")
 INITIAL = r"(?<!(?<!\w)[A-ZĐ]\.)"  # "V. Putin": an initial's full stop ends no sentence
 SENTENCE_END = re.compile(rf"(?<=[.!?…]){INITIAL}[\"”’)]*\s+(?=[\"“‘(*]*[A-ZĐÀ-Ỹ0-9])|\n+")
 
