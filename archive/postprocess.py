@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import counts
+from archive import counts, names
 from archive.datasette import configured_facets
 from archive.knowledge import load
 from archive.touched import STALE_TABLE
@@ -228,6 +228,7 @@ def ensure_db_shape(path: str | Path) -> None:
     build_facts(db)
     build_folded_facts(db)
     counts.build_counts(db)
+    names.build_names(db, FOLD_FUNCTION)
     index_facet_columns(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
@@ -249,6 +250,7 @@ def _is_complete(db: sqlite_utils.Database) -> bool:
     (otherwise a full ``ensure_db_shape``)."""
     tables = set(db.table_names())
     needed = {f"{t}_fts" for t in FTS_TABLES} | {table_of(v) for v in BROWSE_TABLES}
+    needed.add(names.NAMES_TABLE)
     if not needed <= tables or not set(VIEWS) <= set(db.view_names()):
         return False
     if not counts.is_complete(db):
@@ -334,6 +336,7 @@ def _refresh_stale(db: sqlite_utils.Database) -> None:
         db.execute(f"DELETE FROM [{table}] WHERE [{key}] IN ({STALE_KEYS[view]})")
         db.execute(f"INSERT INTO [{table}] {browse_query(view, STALE_KEYS[view])}")
         counts.add_counts(db, table, stale, 1)
+    names.refresh_names(db, FOLD_FUNCTION, _stale("person"))
     articles = f"article_id IN ({_stale('article')})"
     _fts(db, "search_articles_folded", "article_id", articles, delete=True)
     db.execute(f"DELETE FROM search_articles_folded WHERE {articles}")

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -34,9 +35,11 @@ def metadata_path() -> Path:
     return Path(str(resources.files("archive.datasette").joinpath("metadata.yml")))
 
 
+@cache
 def configured_facets() -> dict[str, list[tuple[str, str]]]:
     """Each table's or view's configured facets in ``metadata.yml``, as (type, column):
-    ``kind_en`` is ("column", "kind_en"), ``{array: topics}`` is ("array", "topics")."""
+    ``kind_en`` is ("column", "kind_en"), ``{array: topics}`` is ("array", "topics"); read
+    once per process."""
     text = metadata_path().read_text(encoding="utf-8")
     tables = yaml.load(text, Loader=SAFE_LOADER)["databases"]["archive"]
     found = {}

@@ -4,7 +4,8 @@ names, typed with or without diacritics and in either tone-mark spelling.
 Matches that keep the typed diacritics (after normalisation: ``hoà`` = ``hòa``) come first,
 then those found only without diacritics (``ma tuy`` → ``ma túy``). Snippets always show the
 original spelling: accent-free hits are located in the folded text and marked in the
-original, character for character.
+original, character for character. A search ranks (bm25) at most ``RANKED`` matches of
+each index, the most recently stored, so its cost does not grow with the archive.
 """
 
 from __future__ import annotations
@@ -16,48 +17,55 @@ from archive.datasette.functions import MAX_TEXT
 from archive.datasette.snippets import MARK_CLOSE, MARK_OPEN, folded_terms, marked_snippet
 
 LIMIT = 50
+# A search ranks at most this many matches, the most recently stored: FTS5 computes bm25
+# for every match it ranks, so ranking all of them would cost in proportion to the archive.
+RANKED = 2000
+
+
+def best(index: str, match: str) -> str:
+    """The ``LIMIT`` best of at most ``RANKED`` matches of ``index`` (rowid, rank)."""
+    return (
+        f"SELECT rowid, rank FROM (SELECT rowid, rank FROM {index} WHERE {index} MATCH {match} "
+        f"ORDER BY rowid DESC LIMIT {RANKED}) ORDER BY rank LIMIT {LIMIT}"
+    )
+
 
 ARTICLES_EXACT = f"""
+WITH hit AS ({best("articles_fts", "vi_match(:q)")})
 SELECT a.id AS article_id, a.title, a.outlet, a.published_date,
        snippet(articles_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) AS excerpt
-FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
-WHERE articles_fts MATCH vi_match(:q) ORDER BY rank LIMIT {LIMIT}
+FROM hit JOIN articles_fts ON articles_fts.rowid = hit.rowid JOIN articles a ON a.rowid = hit.rowid
+WHERE articles_fts MATCH vi_match(:q) ORDER BY hit.rank
 """
 ARTICLES_FOLDED = f"""
+WITH hit AS ({best("search_articles_folded_fts", "vi_fold_match(:q)")})
 SELECT a.id AS article_id, a.title, a.outlet, a.published_date, a.body
-FROM search_articles_folded_fts
-JOIN search_articles_folded f ON f.rowid = search_articles_folded_fts.rowid
+FROM hit JOIN search_articles_folded f ON f.rowid = hit.rowid
 JOIN articles a ON a.id = f.article_id
-WHERE search_articles_folded_fts MATCH vi_fold_match(:q) ORDER BY rank LIMIT {LIMIT}
+ORDER BY hit.rank
 """
 FACTS_EXACT = f"""
+WITH hit AS ({best("search_facts_fts", "vi_match(:q)")})
 SELECT f.id, f.fact, f.subject, f.detail, f.article_id, f.evidence_field, f.evidence_start,
        f.evidence_end, f.evidence,
        highlight(search_facts_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}') AS excerpt
-FROM search_facts_fts JOIN search_facts f ON f.rowid = search_facts_fts.rowid
-WHERE search_facts_fts MATCH vi_match(:q) ORDER BY rank LIMIT {LIMIT}
+FROM hit JOIN search_facts_fts ON search_facts_fts.rowid = hit.rowid
+JOIN search_facts f ON f.rowid = hit.rowid
+WHERE search_facts_fts MATCH vi_match(:q) ORDER BY hit.rank
 """
 FACTS_FOLDED = f"""
+WITH hit AS ({best("search_facts_folded_fts", "vi_fold_match(:q)")})
 SELECT f.id, f.fact, f.subject, f.detail, f.article_id, f.evidence_field, f.evidence_start,
        f.evidence_end, f.evidence
-FROM search_facts_folded_fts
-JOIN search_facts_folded ff ON ff.rowid = search_facts_folded_fts.rowid
+FROM hit JOIN search_facts_folded ff ON ff.rowid = hit.rowid
 JOIN search_facts f ON f.id = ff.id
-WHERE search_facts_folded_fts MATCH vi_fold_match(:q) ORDER BY rank LIMIT {LIMIT}
+ORDER BY hit.rank
 """
 # People (any spelling: Vietnamese, English/pinyin, other spellings), organisations, topics
+# (archive/names.py), in that order
 NAMES = f"""
-SELECT 'persons' AS target, p.id, p.name, p.name_en AS english
-FROM persons p
-WHERE instr(vi_fold(p.name), vi_fold(:q)) OR instr(vi_fold(COALESCE(p.name_en, '')), vi_fold(:q))
-   OR p.id IN (SELECT person_id FROM person_aliases WHERE instr(vi_fold(alias), vi_fold(:q)))
-UNION ALL
-SELECT 'organisations', o.id, o.name, o.name_en FROM organisations o
-WHERE instr(vi_fold(o.name), vi_fold(:q)) OR instr(vi_fold(COALESCE(o.name_en, '')), vi_fold(:q))
-UNION ALL
-SELECT 'topics', t.id, t.name_en, t.name_vi FROM topics t
-WHERE instr(vi_fold(t.name_vi), vi_fold(:q)) OR instr(vi_fold(t.name_en), vi_fold(:q))
-LIMIT {LIMIT}
+SELECT target, id, name, english FROM search_names WHERE instr(spelling, vi_fold(:q))
+GROUP BY kind, id ORDER BY kind, id LIMIT {LIMIT}
 """
 
 
