@@ -87,20 +87,31 @@ def _negated(text: str, verb: Verb, sentence_start: int) -> bool:
 
 
 @cache
-def any_verb_pattern() -> re.Pattern[str]:
-    """Every verb pattern at once: most sentences hold none, and are passed over in one scan."""
+def verb_starts() -> re.Pattern[str]:
+    """Where any meeting verb starts (an empty match there): each verb's own pattern is then
+    tried only at those places, never along the whole sentence."""
     verbs = "|".join(f"(?:{normalise(v['pattern'])})" for v in load("meetings")["verbs"])
-    return re.compile(rf"(?<!\w)(?:{verbs})(?!\w)", re.IGNORECASE)  # word start tried once
+    return re.compile(rf"(?<!\w)(?=(?:{verbs})(?!\w))", re.IGNORECASE)
+
+
+def _matches(pattern: re.Pattern[str], text: str, starts: list[int], end: int):
+    """What ``pattern.finditer(text, starts[0], end)`` gives, trying only ``starts``."""
+    after = 0
+    for start in starts:
+        if start >= after and (m := pattern.match(text, start, end)):
+            after = m.end()
+            yield m
 
 
 def find_verbs(sentence: Sentence, framing: list[tuple[int, int]]) -> list[Verb]:
     """Every meeting verb in the sentence outside framing clauses, in text order."""
     text = sentence.segment.text
     found: list[Verb] = []
-    if not any_verb_pattern().search(text, sentence.start, sentence.end):
+    starts = [m.start() for m in verb_starts().finditer(text, sentence.start, sentence.end)]
+    if not starts:
         return found
     for kind, pattern, roles, generic in verb_patterns():
-        for m in pattern.finditer(text, sentence.start, sentence.end):
+        for m in _matches(pattern, text, starts, sentence.end):
             if not inside(m.start(), framing) and not any(
                 m.start() < v.end and v.start < m.end() for v in found
             ):
