@@ -39,7 +39,7 @@ from archive.sources import (
     root_fingerprint,
     writing,
 )
-from archive.unchanged import UnchangedFiles, file_stat
+from archive.unchanged import UnchangedFiles
 from archive.writer import BatchWriter, Refused
 
 OUTCOMES = ("imported", "updated", "unchanged", "failed")
@@ -61,6 +61,9 @@ class ImportSummary:
         text = ", ".join(f"{self.counts[o]} {o}" for o in OUTCOMES)
         text += f", {len(self.skipped)} skipped" if self.skipped else ""
         return text + (f", {self.pruned} pruned" if self.pruned else "")
+
+
+Roots = dict[Path, tuple[int, str]]  # import root (a real folder) → (id, display name)
 
 
 PATH_LIMIT = m.Article.__table__.c.source_path.type.length
@@ -105,7 +108,7 @@ def database_folder(engine: Engine) -> Path | None:
     return Path(engine.url.database).resolve().parent
 
 
-def _register_roots(engine: Engine, paths: list[str]) -> dict[Path, tuple[int, str]]:
+def _register_roots(engine: Engine, paths: list[str]) -> Roots:
     """The import roots of ``paths``: real folder → (id, display name)."""
     anchor = database_folder(engine)
     roots: dict[Path, tuple[int, str]] = {}
@@ -118,7 +121,7 @@ def _register_roots(engine: Engine, paths: list[str]) -> dict[Path, tuple[int, s
     return roots
 
 
-def _start_run(engine: Engine, roots: dict[Path, tuple[int, str]]) -> int:
+def _start_run(engine: Engine, roots: Roots) -> int:
     names = "\n".join(name for _id, name in roots.values())
     with Session(engine) as session, session.begin():
         run = m.ImportRun(
@@ -148,23 +151,26 @@ class _Found:
     unchanged: bool = False
 
 
-def _jobs(found_files: Iterable[_Found], unchanged: UnchangedFiles) -> Iterator[Job]:
+def _jobs(
+    found_files: Iterable[FoundFile], roots: Roots, unchanged: UnchangedFiles
+) -> Iterator[Job]:
     """A job per file: a path to prepare, or none when the file fails at once or is known."""
-    for item in found_files:
-        location, path = item.location, item.found.path
+    folders = {folder: f"{folder}/" for folder in roots}  # the file's text: no Path made
+    for found in found_files:
+        item = _Found(found, Location(*roots[found.root], found.relative))
         try:
-            if item.found.refuse:
-                raise FileFailed(item.found.refuse)
-            _check_path(location)
+            if found.refuse:
+                raise FileFailed(found.refuse)
+            _check_path(item.location)
         except FileFailed as error:
             item.failure = str(error)
         else:
-            stat = file_stat(path)  # before reading: a later change shows in the next stat
-            item.unchanged = unchanged.check(location.root_id, location.path, path, stat)
+            file = folders[found.root] + found.relative
+            item.unchanged, stat = unchanged.check(item.location.root_id, found.relative, file)
             if not item.unchanged:
-                item.location = replace(location, stat=unchanged.trusted(stat))
+                item.location = replace(item.location, stat=stat)
         needs_work = not (item.failure or item.unchanged)
-        yield Job(item, str(item.found.path) if needs_work else None)
+        yield Job(item, str(found.path) if needs_work else None)
 
 
 def _write(writer: BatchWriter, item: _Found, prepared: Prepared | None, summary) -> str:
@@ -258,17 +264,16 @@ def _import(engine, paths, options: _Options, on_file, summary) -> None:
     root_ids = [identifier for identifier, _name in roots.values()]
     unchanged = UnchangedFiles(engine, root_ids, options.checksum)
 
-    def found_files() -> Iterator[_Found]:
+    def found_files() -> Iterator[FoundFile]:
         for found in scan(paths):
             if found.skip:
                 summary.skipped.append((str(found.path), found.skip))
                 continue
-            location = Location(*roots[found.root], found.relative)
             if prune:
-                present[location.root_id].add(location.path)
-            yield _Found(found, location)
+                present[roots[found.root][0]].add(found.relative)
+            yield found
 
-    jobs = _jobs(found_files(), unchanged)
+    jobs = _jobs(found_files(), roots, unchanged)
     workers, budget = worker_count(options.workers), budget_seconds(options.time_budget)
     writer = BatchWriter(engine, summary.counts)
     try:

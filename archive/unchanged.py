@@ -23,7 +23,6 @@ import hashlib
 import os
 import stat as stat_mode
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, select, update
@@ -36,48 +35,35 @@ from archive.sources import FileStat, writing
 RACY_SECONDS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class KnownSource:
-    """What is stored of a source: its row, its article's checksum, the file's stat then."""
-
-    id: int
-    sha256: str
-    stat: FileStat | None
+# (source row id, its article's checksum, the file's size and mtime_ns then or None)
+KnownSource = tuple[int, str, int | None, int | None]
 
 
-def known_sources(engine: Engine, root_ids: list[int]) -> dict[tuple[int, str], KnownSource]:
-    """(root, path) → every source of these roots whose article this pipeline version read,
-    in one query."""
+def known_sources(engine: Engine, root_ids: list[int]) -> dict[int, dict[str, KnownSource]]:
+    """root → path in the root → every source of these roots whose article this pipeline
+    version read, in one query."""
     source, article = m.ArticleSource, m.Article
     query = (
         select(source.root_id, source.path, source.id, article.sha256, source.size, source.mtime_ns)
         .join(article, article.id == source.article_id)
         .where(source.root_id.in_(root_ids), article.pipeline_version == PIPELINE_VERSION)
     )
+    known: dict[int, dict[str, KnownSource]] = {root: {} for root in root_ids}
     with engine.connect() as connection:
-        return {
-            (root, path): KnownSource(row_id, sha, None if mtime is None else (size, mtime))
-            for root, path, row_id, sha, size, mtime in connection.execute(query)
-        }
+        for root, path, *stored in connection.execute(query).all():
+            known[root][path] = tuple(stored)
+    return known
 
 
-def file_stat(path: Path) -> FileStat | None:
-    """The file's (size, mtime_ns), following links; None unless it is a regular file."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_size, info.st_mtime_ns) if stat_mode.S_ISREG(info.st_mode) else None
-
-
-def file_digest(path: Path) -> str | None:
+def file_digest(path: str | Path) -> str | None:
     """The checksum ``read_source`` would give the file's bytes, or None when the file is
     not a regular file within the size limit or cannot be read (reading it says why)."""
     try:
         info = os.stat(path)
         if not stat_mode.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
             return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
     except OSError:
         return None
 
@@ -96,20 +82,29 @@ class UnchangedFiles:
         """The stat to record for a file read now: None when too recent to trust."""
         return stat if stat is not None and stat[1] < self.trusted_before else None
 
-    def check(self, root_id: int, path_in_root: str, path: Path, stat: FileStat | None) -> bool:
-        """Whether the file at ``path`` (``stat`` taken before reading it) holds the bytes
-        stored for it: by its stat alone when that is the recorded one, else by its
-        checksum (recording its new stat)."""
-        known = self.known.get((root_id, path_in_root))
-        if known is None or stat is None:
-            return False
-        if stat == known.stat and not self.checksum:
-            return True
-        if file_digest(path) != known.sha256:
-            return False
-        if (trusted := self.trusted(stat)) != known.stat:
-            self.stats[known.id] = trusted
-        return True
+    def check(self, root_id: int, path_in_root: str, file: str) -> tuple[bool, FileStat | None]:
+        """Whether ``file`` holds the bytes stored for it (by its stat alone when that is the
+        recorded one, else by its checksum, recording its new stat), and the stat to record
+        if it is stored again (taken before reading it: a later change shows in the next)."""
+        try:
+            info = os.stat(file)
+        except OSError:
+            return False, None
+        if not stat_mode.S_ISREG(info.st_mode):
+            return False, None
+        stat = (info.st_size, info.st_mtime_ns)
+        known = self.known[root_id].get(path_in_root)
+        if known is None:
+            return False, self.trusted(stat)
+        row_id, sha256, size, mtime_ns = known
+        if mtime_ns == stat[1] and size == stat[0] and not self.checksum:
+            return True, stat
+        trusted = self.trusted(stat)
+        if file_digest(file) != sha256:
+            return False, trusted
+        if trusted != (None if mtime_ns is None else (size, mtime_ns)):
+            self.stats[row_id] = trusted
+        return True, trusted
 
     def record(self, engine: Engine) -> None:
         """Store the new stats of files found touched but unchanged (one statement)."""

@@ -24,9 +24,15 @@ def dump(path) -> dict[str, list[tuple]]:
 
 
 def _rows(conn: sqlite3.Connection, table: str) -> list[tuple]:
+    return conn.execute(
+        f"SELECT {content_columns(conn, table)} FROM [{table}] ORDER BY 1"
+    ).fetchall()
+
+
+def content_columns(conn: sqlite3.Connection, table: str) -> str:
+    """The table's columns but the files' stats, for a SELECT."""
     columns = [row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")]
-    wanted = ", ".join(f"[{c}]" for c in columns if c not in DUMP_EXCLUDE_COLUMNS)
-    return conn.execute(f"SELECT {wanted} FROM [{table}] ORDER BY 1").fetchall()
+    return ", ".join(f"[{c}]" for c in columns if c not in DUMP_EXCLUDE_COLUMNS)
 
 
 def test_import_reports_summary_and_is_idempotent(seeds_copy, db_path):

@@ -15,7 +15,7 @@ import pytest
 from archive.models import Base
 
 from .conftest import DEV_CORPUS, SEEDS, invoke
-from .test_import import DUMP_EXCLUDE_COLUMNS, dump
+from .test_import import DUMP_EXCLUDE_COLUMNS, content_columns, dump
 
 LOG_TABLES = {"import_runs", "import_errors"}
 CHANGED = "003_1a329180d67adb47.txt"  # a seed that names people other articles name too
@@ -102,14 +102,15 @@ def semantic_dump(db: Path) -> dict[str, list[str]]:
 
 
 def rows_of_article(db: Path, source_name: str) -> dict[str, list[tuple]]:
-    """The rows each article table holds for one article, ids included."""
+    """The rows each article table holds for one article, ids included (files' stats not)."""
     with sqlite3.connect(db) as conn:
         (article_id,) = conn.execute(
             "SELECT id FROM articles WHERE source_path LIKE ?", (f"%/{source_name}",)
         ).fetchone()
         return {
             t: conn.execute(
-                f"SELECT * FROM [{t}] WHERE article_id = ? ORDER BY id", (article_id,)
+                f"SELECT {content_columns(conn, t)} FROM [{t}] WHERE article_id = ? ORDER BY id",
+                (article_id,),
             ).fetchall()
             for t in article_tables()
         }
