@@ -1,4 +1,5 @@
-"""Facets of the derived views read from counts, not computed per request.
+"""Facets that do not read every row: stored counts for the derived views, an index for a
+searched wide table.
 
 On an unfiltered page of a derived view (``meetings_browse``, ``evidence``...), a configured
 facet is read from the counts post-processing keeps (``archive/counts.py``): the most
@@ -6,7 +7,9 @@ frequent values in index order, whatever the size of the archive. Datasette woul
 every row of the view (and for a list column, join each row with its items and take
 DISTINCT over every column). The answer is the one Datasette gives (same values, counts,
 order and links); a filtered page, another facet or a database without the counts is left
-to Datasette.
+to Datasette. On a page of ``articles`` filtered by a full-text search alone, a column
+facet reads the matches' values from the column's index (``search_ix_articles_outlet``...)
+rather than from rows of several kilobytes.
 """
 
 from __future__ import annotations
@@ -18,6 +21,12 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 
 from archive.counts import COUNTED_FACETS, FACET_COUNTS
 
+# Tables whose rows hold long texts (an article's body and file): a facet over many of
+# their rows reads its column's index rather than the rows.
+WIDE_TABLES = frozenset({"articles"})
+# Query parameters that are conditions on the rows, besides the column filters (col=, col__op=)
+CONDITIONS = frozenset({"_where", "_through"})
+
 STORED = f"""
 SELECT value, count FROM {FACET_COUNTS} WHERE view = :view AND facet = :facet
 ORDER BY count DESC, value LIMIT :limit
@@ -26,9 +35,10 @@ ORDER BY count DESC, value LIMIT :limit
 
 class StoredCounts:
     """A facet class whose configured facets over an unfiltered derived view are read from
-    the stored counts; ``selected_parameter`` is the query parameter a value adds."""
+    the stored counts, the others computed by Datasette one at a time (over the rows as
+    ``_narrow_sql`` reads them); ``selected_parameter`` is the query parameter a value adds."""
 
-    stored_columns: frozenset[str] = frozenset()
+    computing: dict | None = None  # the one facet Datasette's code computes now
 
     def selected_parameter(self, column: str) -> str:
         raise NotImplementedError
@@ -37,15 +47,48 @@ class StoredCounts:
         raise NotImplementedError
 
     def get_configs(self):
-        return [c for c in super().get_configs() if _column(c) not in self.stored_columns]
+        return [self.computing] if self.computing else super().get_configs()
 
     async def facet_results(self):
-        self.stored_columns = await self._stored_columns()
-        results, timed_out = await super().facet_results()
-        configs = super().get_configs()
-        for config in [c for c in configs if _column(c) in self.stored_columns]:
-            results.append(await self._stored_result(_column(config), config))
+        stored = await self._stored_columns()
+        results, timed_out = [], []
+        for config in super().get_configs():
+            column = _column(config)
+            if column in stored:
+                results.append(await self._stored_result(column, config))
+                continue
+            found, late = await self._computed(config, await self._narrow_sql(column))
+            results += found
+            timed_out += late
         return results, timed_out
+
+    async def _computed(self, config: dict, sql: str) -> tuple[list, list]:
+        """Datasette's own answer for one facet, over ``sql`` (the page's rows)."""
+        page_sql, self.sql, self.computing = self.sql, sql, config
+        try:
+            return await super().facet_results()
+        finally:
+            self.sql, self.computing = page_sql, None
+
+    async def _narrow_sql(self, column: str) -> str:
+        """The page's rows for a facet: on a wide table (``WIDE_TABLES``) filtered by a
+        full-text search alone, read through the index on the facet column (the matches are
+        checked by rowid in the index, no row of text is read); else the page's SQL."""
+        keys = set(self.request.args.keys())
+        searched_only = "_search" in keys and not any(
+            k in CONDITIONS or not k.startswith("_") for k in keys
+        )
+        if self.table not in WIDE_TABLES or not searched_only:
+            return self.sql
+        index = f"search_ix_{self.table}_{column}"
+        db = self.ds.get_database(self.database)
+        found = await db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [index]
+        )
+        if not found.rows:
+            return self.sql
+        table = f" from {escape_sqlite(self.table)} "
+        return self.sql.replace(table, f"{table}INDEXED BY [{index}] ", 1)
 
     async def _stored_columns(self) -> frozenset[str]:
         """The requested facets that have stored counts, when the page is unfiltered."""
