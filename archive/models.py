@@ -190,7 +190,8 @@ class MeetingSource(Base, EvidenceMixin):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     article_id: Mapped[int] = _article_fk()
-    date_basis: Mapped[str | None] = mapped_column(String(40))
+    # how the date was read, e.g. "narrative_date, year: same_date_elsewhere"
+    date_basis: Mapped[str | None] = mapped_column(String(100))
 
 
 class MeetingParticipant(Base, EvidenceMixin):
