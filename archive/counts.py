@@ -46,6 +46,7 @@ class Counter:
     target: str
     keys: tuple[str, ...]
     select: str
+    drop_zeros: str  # deletes this counter's counts fallen to zero (through an index)
 
     def upsert(self, where: str, sign: int) -> str:
         names = ", ".join(self.keys)
@@ -69,7 +70,8 @@ def _facet_counter(view: str, kind: str, column: str) -> Counter:
             f"SELECT '{view}', '{column}', r.[{column}], {{sign}} * count(*) FROM [{table}] r "
             f"WHERE r.[{column}] IS NOT NULL AND ({{where}}) GROUP BY r.[{column}]"
         )
-    return Counter(table, FACET_COUNTS, ("view", "facet", "value"), select)
+    zeros = f"DELETE FROM {FACET_COUNTS} WHERE view = '{view}' AND facet = '{column}' AND count = 0"
+    return Counter(table, FACET_COUNTS, ("view", "facet", "value"), select, zeros)
 
 
 TOPICS_BY_YEAR = Counter(
@@ -79,6 +81,7 @@ TOPICS_BY_YEAR = Counter(
     "SELECT j.value, r.year, {sign} * count(DISTINCT r.rowid) "
     f"FROM [{table_of('articles_browse')}] r, json_each(r.topics) j WHERE {{where}} "
     "GROUP BY j.value, r.year",
+    f"DELETE FROM {TOPIC_YEARS} WHERE articles = 0",
 )
 
 
@@ -118,9 +121,8 @@ def add_counts(db: sqlite_utils.Database, table: str, where: str, sign: int) -> 
     for counter in counters():
         if counter.table == table:
             db.execute(counter.upsert(where, sign))
-    if sign < 0:
-        db.execute(f"DELETE FROM {FACET_COUNTS} WHERE count = 0")
-        db.execute(f"DELETE FROM {TOPIC_YEARS} WHERE articles = 0")
+            if sign < 0:
+                db.execute(counter.drop_zeros)
 
 
 def is_complete(db: sqlite_utils.Database) -> bool:

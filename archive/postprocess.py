@@ -23,9 +23,9 @@ from archive.views import (
     BROWSE_KEYS,
     BROWSE_TABLES,
     FACT_NAMES,
-    FACTS,
     VIEWS,
     browse_query,
+    facts_query,
     table_of,
 )
 
@@ -140,8 +140,8 @@ def insert_folded_articles(db: sqlite_utils.Database, where: str = "1") -> None:
 def insert_facts(db: sqlite_utils.Database, where: str = "1") -> None:
     """The facts of the articles matching ``where``, numbered on from the last id."""
     db.execute(
-        f"INSERT INTO search_facts ({FACT_NAMES}) SELECT {FACT_NAMES} FROM ({FACTS}) "
-        f"WHERE {where} ORDER BY fact, article_id, evidence_start"
+        f"INSERT INTO search_facts ({FACT_NAMES}) SELECT {FACT_NAMES} FROM ({facts_query(where)}) "
+        "ORDER BY fact, article_id, evidence_start"
     )
 
 
