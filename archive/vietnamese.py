@@ -74,10 +74,21 @@ def normalise(text: str) -> str:
     return unify_tone_marks(unicodedata.normalize("NFC", text))
 
 
+def _marks_pattern() -> re.Pattern:
+    """Runs of combining marks of the Basic Multilingual Plane, as one character class."""
+    marks = "".join(chr(code) for code in range(0x10000) if unicodedata.combining(chr(code)))
+    return re.compile(f"[{re.escape(marks)}]+")
+
+
+MARKS = _marks_pattern()
+
+
 def fold(text: str) -> str:
     """Accent-free lower-case form: ``Ủy ban Chính pháp`` → ``uy ban chinh phap``."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = MARKS.sub("", decomposed)
+    if max(stripped, default="") > "\uffff":  # marks beyond the pattern's plane (rare)
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).lower()
 
 
