@@ -16,40 +16,47 @@ COLUMNS = (
     "kind INTEGER NOT NULL, target TEXT NOT NULL, id INTEGER NOT NULL, spelling TEXT NOT NULL, "
     "name TEXT, english TEXT, PRIMARY KEY (kind, id, spelling)"
 )
-# kind, target, id, one spelling, the name shown, the other name shown; {where} on the id
-# (a spelling folded alike twice is one row)
+# kind, target, id, one spelling, the name shown, the other name shown: one query per
+# spelling; {where} is a condition on the id of ``x`` (a spelling folded alike twice is one row)
+
+
+def _row(kind: int, target: str, spelling: str, name: str, english: str) -> str:
+    return (
+        f"SELECT {kind} AS kind, '{target}' AS target, x.id AS id, {spelling} AS spelling, "
+        f"{name} AS name, {english} AS english"
+    )
+
+
+PERSON = _row(0, "persons", "{spelling}", "x.name", "x.name_en")
+ORGANISATION = _row(1, "organisations", "{spelling}", "x.name", "x.name_en")
+TOPIC = _row(2, "topics", "{spelling}", "x.name_en", "x.name_vi")
 SPELLINGS = {
-    "persons": """
-        SELECT 0 AS kind, 'persons' AS target, p.id, s.spelling, p.name, p.name_en AS english
-        FROM persons p
-        JOIN (SELECT id, name AS spelling FROM persons
-              UNION SELECT id, name_en FROM persons WHERE name_en IS NOT NULL
-              UNION SELECT person_id, alias FROM person_aliases) s ON s.id = p.id
-        WHERE {where}""",
-    "organisations": """
-        SELECT 1 AS kind, 'organisations' AS target, o.id, s.spelling, o.name,
-               o.name_en AS english
-        FROM organisations o
-        JOIN (SELECT id, name AS spelling FROM organisations
-              UNION SELECT id, name_en FROM organisations WHERE name_en IS NOT NULL) s
-          ON s.id = o.id
-        WHERE {where}""",
-    "topics": """
-        SELECT 2 AS kind, 'topics' AS target, t.id, s.spelling, t.name_en AS name,
-               t.name_vi AS english
-        FROM topics t
-        JOIN (SELECT id, name_vi AS spelling FROM topics UNION SELECT id, name_en FROM topics) s
-          ON s.id = t.id
-        WHERE {where}""",
+    "persons": [
+        f"{PERSON.format(spelling='x.name')} FROM persons x WHERE {{where}}",
+        f"{PERSON.format(spelling='x.name_en')} FROM persons x "
+        "WHERE x.name_en IS NOT NULL AND {where}",
+        f"{PERSON.format(spelling='a.alias')} FROM persons x "
+        "JOIN person_aliases a ON a.person_id = x.id WHERE {where}",
+    ],
+    "organisations": [
+        f"{ORGANISATION.format(spelling='x.name')} FROM organisations x WHERE {{where}}",
+        f"{ORGANISATION.format(spelling='x.name_en')} FROM organisations x "
+        "WHERE x.name_en IS NOT NULL AND {where}",
+    ],
+    "topics": [
+        f"{TOPIC.format(spelling='x.name_vi')} FROM topics x WHERE {{where}}",
+        f"{TOPIC.format(spelling='x.name_en')} FROM topics x WHERE {{where}}",
+    ],
 }
 
 
 def _insert(db: sqlite_utils.Database, target: str, fold: str, where: str = "1") -> None:
-    db.execute(
-        f"INSERT OR IGNORE INTO {NAMES_TABLE} (kind, target, id, spelling, name, english) "
-        f"SELECT kind, target, id, {fold}(spelling), name, english "
-        f"FROM ({SPELLINGS[target].format(where=where)})"
-    )
+    for spellings in SPELLINGS[target]:
+        db.execute(
+            f"INSERT OR IGNORE INTO {NAMES_TABLE} (kind, target, id, spelling, name, english) "
+            f"SELECT kind, target, id, {fold}(spelling), name, english "
+            f"FROM ({spellings.format(where=where)})"
+        )
 
 
 def build_names(db: sqlite_utils.Database, fold: str) -> None:
@@ -64,7 +71,7 @@ def refresh_names(db: sqlite_utils.Database, fold: str, persons: str) -> None:
     """The spellings of the persons the SQL ``persons`` selects, and of every organisation
     and topic."""
     db.execute(f"DELETE FROM {NAMES_TABLE} WHERE kind = 0 AND id IN ({persons})")
-    _insert(db, "persons", fold, f"p.id IN ({persons})")
+    _insert(db, "persons", fold, f"x.id IN ({persons})")
     db.execute(f"DELETE FROM {NAMES_TABLE} WHERE kind > 0")
     _insert(db, "organisations", fold)
     _insert(db, "topics", fold)
