@@ -53,7 +53,11 @@ class EvidenceMixin:
 
 class Article(Base):
     __tablename__ = "articles"
-    __table_args__ = (CheckConstraint(f"date_precision IN ({PRECISIONS})", name="date_precision"),)
+    __table_args__ = (
+        CheckConstraint(f"date_precision IN ({PRECISIONS})", name="date_precision"),
+        # an import's lookup of known content reads this index, not the articles' wide rows
+        Index("ix_articles_pipeline_version_sha256", "pipeline_version", "sha256"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # one of the article's sources (article_sources), as "<root name>/<path in the root>"
