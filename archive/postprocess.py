@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from archive import counts, names
-from archive.datasette import configured_facets
+from archive.datasette import configured_facets, sortable_columns
 from archive.knowledge import load
 from archive.touched import STALE_TABLE
 from archive.vietnamese import fold
@@ -161,11 +161,17 @@ def build_folded_articles(db: sqlite_utils.Database) -> None:
     insert_folded_articles(db)
 
 
-def _index(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
-    """One index on each of ``columns``: a filter on a facet value finds its rows at once,
-    a facet over the rows of a filtered page reads no wide text."""
-    for column in columns:
-        db[table].create_index([column], index_name=f"ix_{table}_{column}", if_not_exists=True)
+def _index(
+    db: sqlite_utils.Database, table: str, columns: list[str], name: str = "ix_{table}_{column}"
+) -> None:
+    """An index on each of ``columns`` that no index of ``table`` starts with: a filter on a
+    facet value finds its rows at once, a facet over the rows of a filtered page reads no
+    wide text, a sorted page starts at once."""
+    led = {index.columns[0] for index in db[table].indexes if index.columns}
+    for column in dict.fromkeys(columns):
+        if column not in led:
+            db[table].create_index([column], index_name=name.format(table=table, column=column))
+            led.add(column)
 
 
 def facet_columns(view: str) -> list[str]:
@@ -173,18 +179,17 @@ def facet_columns(view: str) -> list[str]:
     return [c for kind, c in configured_facets().get(view, []) if kind == "column"]
 
 
-def index_facet_columns(db: sqlite_utils.Database) -> None:
-    """An index (``search_ix_<table>_<column>``, a post-processing product like the derived
-    tables) on each configured facet column of the archive's own tables that no index
-    starts with: the facet reads the narrow index instead of the rows."""
-    for table, facets in configured_facets().items():
-        if table not in db.table_names():
-            continue
-        led = {index.columns[0] for index in db[table].indexes if index.columns}
-        for _kind, column in facets:
-            if column not in led:
-                db[table].create_index([column], index_name=f"search_ix_{table}_{column}")
-                led.add(column)
+def served_columns(table: str) -> list[str]:
+    """The columns a page of ``table`` facets or sorts by."""
+    return facet_columns(table) + sortable_columns().get(table, [])
+
+
+def index_served_columns(db: sqlite_utils.Database) -> None:
+    """Indexes (``search_ix_<table>_<column>``, post-processing products like the derived
+    tables) on the columns of the archive's own tables that a page facets or sorts by."""
+    for table in sorted(set(configured_facets()) | set(sortable_columns())):
+        if table in db.table_names():
+            _index(db, table, served_columns(table), "search_ix_{table}_{column}")
 
 
 def build_facts(db: sqlite_utils.Database) -> None:
@@ -192,19 +197,19 @@ def build_facts(db: sqlite_utils.Database) -> None:
     listing it (the ``evidence`` view)."""
     _fresh_table(db, "search_facts", FACT_COLUMNS | {"id": int}, "id")
     insert_facts(db)
-    _index(db, "search_facts", ["article_id", *facet_columns("evidence")])
     # fact_evidence lists facts by kind and article: read in that order, stopped at a page
     db["search_facts"].create_index(["fact", "article_id"], index_name="ix_search_facts_order")
+    _index(db, "search_facts", ["article_id", *facet_columns("evidence")])
 
 
 def build_browse_tables(db: sqlite_utils.Database) -> None:
     """The tables behind the browse views (``views.BROWSE_TABLES``), indexed on their key
-    (the meeting, article or person) and their facet columns."""
+    (the meeting, article or person) and the columns their pages facet or sort by."""
     for view, sql in BROWSE_TABLES.items():
         table = table_of(view)
         db.execute(f"DROP TABLE IF EXISTS [{table}]")
         db.execute(f"CREATE TABLE [{table}] AS {sql.strip()}")
-        _index(db, table, [BROWSE_KEYS[view][0], *facet_columns(view)])
+        _index(db, table, [BROWSE_KEYS[view][0], *served_columns(view)])
 
 
 def build_folded_facts(db: sqlite_utils.Database) -> None:
@@ -229,7 +234,7 @@ def ensure_db_shape(path: str | Path) -> None:
     build_folded_facts(db)
     counts.build_counts(db)
     names.build_names(db, FOLD_FUNCTION)
-    index_facet_columns(db)
+    index_served_columns(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     for table, columns in FTS_TABLES.items():

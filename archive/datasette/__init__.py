@@ -36,19 +36,30 @@ def metadata_path() -> Path:
 
 
 @cache
+def _tables() -> dict[str, dict]:
+    """The tables and views of ``metadata.yml`` (read once per process)."""
+    text = metadata_path().read_text(encoding="utf-8")
+    tables = yaml.load(text, Loader=SAFE_LOADER)["databases"]["archive"].get("tables") or {}
+    return {table: config or {} for table, config in tables.items()}
+
+
 def configured_facets() -> dict[str, list[tuple[str, str]]]:
     """Each table's or view's configured facets in ``metadata.yml``, as (type, column):
-    ``kind_en`` is ("column", "kind_en"), ``{array: topics}`` is ("array", "topics"); read
-    once per process."""
-    text = metadata_path().read_text(encoding="utf-8")
-    tables = yaml.load(text, Loader=SAFE_LOADER)["databases"]["archive"]
-    found = {}
-    for table, config in (tables.get("tables") or {}).items():
-        facets = (config or {}).get("facets") or []
-        found[table] = [
-            ("column", f) if isinstance(f, str) else next(iter(f.items())) for f in facets
-        ]
-    return {table: facets for table, facets in found.items() if facets}
+    ``kind_en`` is ("column", "kind_en"), ``{array: topics}`` is ("array", "topics")."""
+    return {
+        table: [("column", f) if isinstance(f, str) else next(iter(f.items())) for f in facets]
+        for table, config in _tables().items()
+        if (facets := config.get("facets"))
+    }
+
+
+def sortable_columns() -> dict[str, list[str]]:
+    """Each table's or view's columns a reader can sort by (``sortable_columns``)."""
+    return {
+        table: list(config["sortable_columns"])
+        for table, config in _tables().items()
+        if config.get("sortable_columns")
+    }
 
 
 def template_dir() -> Path:
