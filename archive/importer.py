@@ -155,18 +155,20 @@ def _jobs(
     found_files: Iterable[FoundFile], roots: Roots, unchanged: UnchangedFiles
 ) -> Iterator[Job]:
     """A job per file: a path to prepare, or none when the file fails at once or is known."""
-    folders = {folder: f"{folder}/" for folder in roots}  # the file's text: no Path made
+    root = None
     for found in found_files:
-        item = _Found(found, Location(*roots[found.root], found.relative))
+        if found.root is not root:  # a run's files come root by root
+            root, (root_id, root_name), folder = found.root, roots[found.root], f"{found.root}/"
+        item = _Found(found, Location(root_id, root_name, found.relative))
         try:
             if found.refuse:
                 raise FileFailed(found.refuse)
             _check_path(item.location)
         except FileFailed as error:
             item.failure = str(error)
-        else:
-            file = folders[found.root] + found.relative
-            item.unchanged, stat = unchanged.check(item.location.root_id, found.relative, file)
+        else:  # the file as text: no Path made or converted
+            file = folder + found.relative
+            item.unchanged, stat = unchanged.check(root_id, found.relative, file)
             if not item.unchanged:
                 item.location = replace(item.location, stat=stat)
         needs_work = not (item.failure or item.unchanged)
