@@ -1,10 +1,12 @@
 """Persons, organisations, positions, meetings and topics by name, without a query per name.
 
-:class:`EntityMaps` holds name → id (and the columns an import may fill in) for each entity
-table. Scoped to one import run and preloaded (one SELECT per table), a name it does not
-know is new and is inserted at once; scoped to one session (the default), a name it does
-not know is looked up once. A rollback, or a DELETE of entity rows in the session (orphan
-collection, whoever runs it), empties the maps: ids they hold may be gone.
+:class:`EntityMaps` holds name → id and the columns an import may fill in, and the names
+looked up and not stored, for one session or for a caller that keeps them across its
+sessions within a bound (the import's writer on SQLite, the only writer there). An article's
+names are looked up together (``prefetch_*``: one SELECT per table for those the maps do
+not hold), so a name the maps say is absent is new and is inserted at once. A rollback, or
+a DELETE of entity rows in the session (orphan collection, whoever runs it), empties the
+maps: ids they hold may be gone.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import bindparam, event, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,42 +55,23 @@ class Row:
 
 
 class EntityMaps:
-    """What an import knows of the entity tables; see the module docstring."""
+    """What a session knows of the entity tables; see the module docstring. A key mapped to
+    None was looked up and is not stored."""
 
-    def __init__(self, preload: bool = False) -> None:
-        self.preload = preload
+    def __init__(self) -> None:
         self.reset()
 
     def reset(self) -> None:
-        self.loaded = False
-        self.persons: dict[str, Row] = {}
-        self.organisations: dict[str, Row] = {}
-        self.positions: dict[tuple[str, int | None], int] = {}
-        self.meetings: dict[str, Row] = {}
+        self.persons: dict[str, Row | None] = {}
+        self.organisations: dict[str, Row | None] = {}
+        self.positions: dict[tuple[str, int | None], int | None] = {}
+        self.meetings: dict[str, Row | None] = {}
         self.topics: dict[str, int] | None = None
 
-    def load(self, session: Session) -> None:
-        """Read every entity table once (preloaded maps only)."""
-        if not self.preload or self.loaded:
-            return
-        for row in session.execute(
-            select(PERSONS.c.id, PERSONS.c.name, *_cols(PERSONS, PERSON_COLUMNS))
-        ):
-            self.persons[row.name] = Row(**row._mapping)
-        organisation_columns = _cols(ORGANISATIONS, ORGANISATION_COLUMNS)
-        for row in session.execute(
-            select(ORGANISATIONS.c.id, ORGANISATIONS.c.name, *organisation_columns)
-        ):
-            self.organisations[row.name] = Row(**row._mapping)
-        for row in session.execute(
-            select(POSITIONS.c.id, POSITIONS.c.title, POSITIONS.c.organisation_id)
-        ):
-            self.positions[(row.title, row.organisation_id)] = row.id
-        for row in session.execute(
-            select(MEETINGS.c.id, MEETINGS.c.key, *_cols(MEETINGS, MEETING_COLUMNS))
-        ):
-            self.meetings[row.key] = Row(**row._mapping)
-        self.loaded = True
+    def size(self) -> int:
+        return (
+            len(self.persons) + len(self.organisations) + len(self.positions) + len(self.meetings)
+        )
 
 
 def _cols(table, names: Iterable[str]) -> list:
@@ -96,17 +79,16 @@ def _cols(table, names: Iterable[str]) -> list:
 
 
 def attach(session: Session, maps: EntityMaps) -> None:
-    """Let ``session`` use run-scoped ``maps`` (emptied if the session rolls back)."""
+    """Let ``session`` use ``maps`` kept by its caller across sessions (emptied if the
+    session rolls back or deletes entities)."""
     session.info[SESSION_KEY] = maps
 
 
 def maps_of(session: Session) -> EntityMaps:
-    """The session's maps: attached ones, or maps for this session alone."""
+    """The session's maps (attached ones, or maps of this session alone)."""
     if SESSION_KEY not in session.info:
         session.info[SESSION_KEY] = EntityMaps()
-    maps = session.info[SESSION_KEY]
-    maps.load(session)
-    return maps
+    return session.info[SESSION_KEY]
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -170,13 +152,74 @@ def _insert_new(session: Session, table, values: dict, lookup, key: dict) -> int
     return new_id if new_id is not None else session.execute(lookup, key).scalar_one()
 
 
-def _known(session: Session, maps: EntityMaps, cache: dict, key, query, params: dict):
-    """The cached row for ``key``, looked up once when the maps are not preloaded."""
-    if key not in cache and not maps.preload:
+def _known(session: Session, cache: dict, key, query, params: dict) -> Row | None:
+    """The row for ``key``, looked up once (None: not stored)."""
+    if key not in cache:
         row = session.execute(query, params).first()
-        if row is not None:
-            cache[key] = Row(**row._mapping)
-    return cache.get(key)
+        cache[key] = Row(**row._mapping) if row is not None else None
+    return cache[key]
+
+
+def _by_keys(column, columns: list):
+    """SELECT of ``columns`` where ``column`` is in a list given at execution (``keys``)."""
+    return select(column, *columns).where(column.in_(bindparam("keys", expanding=True)))
+
+
+PERSONS_BY_NAMES = _by_keys(PERSONS.c.name, [PERSONS.c.id, *_cols(PERSONS, PERSON_COLUMNS)])
+ORGANISATIONS_BY_NAMES = _by_keys(
+    ORGANISATIONS.c.name, [ORGANISATIONS.c.id, *_cols(ORGANISATIONS, ORGANISATION_COLUMNS)]
+)
+MEETINGS_BY_KEYS = _by_keys(MEETINGS.c.key, [MEETINGS.c.id, *_cols(MEETINGS, MEETING_COLUMNS)])
+POSITIONS_BY_TITLES = _by_keys(
+    POSITIONS.c.title, [POSITIONS.c.id, POSITIONS.c.organisation_id]
+).where(
+    or_(
+        POSITIONS.c.organisation_id.in_(bindparam("organisations", expanding=True)),
+        POSITIONS.c.organisation_id.is_(None),
+    )
+)
+
+
+def _prefetch(session: Session, cache: dict, keys: Iterable, query) -> None:
+    """Look up at once the ``keys`` that ``cache`` does not hold (``query`` by ``keys``,
+    its first column the key)."""
+    missing = {k for k in keys if k and k not in cache}
+    if not missing:
+        return
+    for row in session.connection().execute(query, {"keys": list(missing)}):
+        cache[row[0]] = Row(**row._mapping)
+    for key in missing:
+        cache.setdefault(key, None)
+
+
+def prefetch_names(session: Session, persons: Iterable[str], organisations: Iterable[str]):
+    """Look up an article's persons and organisations, one query per table."""
+    maps = maps_of(session)
+    _prefetch(session, maps.persons, persons, PERSONS_BY_NAMES)
+    _prefetch(session, maps.organisations, organisations, ORGANISATIONS_BY_NAMES)
+
+
+def prefetch_meetings(session: Session, keys: Iterable[str]) -> None:
+    """Look up an article's meetings by key, one query."""
+    _prefetch(session, maps_of(session).meetings, keys, MEETINGS_BY_KEYS)
+
+
+def prefetch_positions(session: Session, keys: Iterable[tuple[str, int | None]]) -> None:
+    """Look up an article's positions by (title, organisation), one query."""
+    cache = maps_of(session).positions
+    missing = {k for k in keys if k not in cache}
+    if not missing:
+        return
+    titles = list({title for title, _ in missing})
+    organisations = list({o for _, o in missing if o is not None})
+    found = session.connection().execute(
+        POSITIONS_BY_TITLES, {"keys": titles, "organisations": organisations}
+    )
+    for title, position, organisation in found:
+        if (title, organisation) in missing:
+            cache[(title, organisation)] = position
+    for key in missing:
+        cache.setdefault(key, None)
 
 
 def _set(session: Session, table, row: Row, changes: dict) -> None:
@@ -189,7 +232,7 @@ def _set(session: Session, table, row: Row, changes: dict) -> None:
 def person_id(session: Session, name: str, record) -> int:
     """Get or create a person; fill the columns it lacks from ``record``."""
     maps, key = maps_of(session), {"name": name}
-    row = _known(session, maps, maps.persons, name, PERSON_BY_NAME, key)
+    row = _known(session, maps.persons, name, PERSON_BY_NAME, key)
     values = {c: getattr(record, c) for c in PERSON_COLUMNS if getattr(record, c)}
     if row is None:
         new = {"name": name, **values}
@@ -206,7 +249,7 @@ def organisation_id(session: Session, name: str | None, records: dict, blank) ->
         return None
     maps, key = maps_of(session), {"name": name}
     record = records.get(name) or blank(name)
-    row = _known(session, maps, maps.organisations, name, ORGANISATION_BY_NAME, key)
+    row = _known(session, maps.organisations, name, ORGANISATION_BY_NAME, key)
     values = {c: getattr(record, c) for c in ORGANISATION_COLUMNS[:-1] if getattr(record, c)}
     if row is None:
         new = {"name": name, **values}
@@ -225,11 +268,9 @@ def position_id(
 ) -> int:
     maps, key = maps_of(session), (title, organisation)
     params = {"title": title, "organisation_id": organisation}
-    if key not in maps.positions and not maps.preload:
-        found = session.execute(POSITION_BY_KEY, params).scalar()
-        if found is not None:
-            maps.positions[key] = found
     if key not in maps.positions:
+        maps.positions[key] = session.execute(POSITION_BY_KEY, params).scalar()
+    if maps.positions[key] is None:
         values = {**params, "title_en": title_en}
         maps.positions[key] = _insert_new(session, POSITIONS, values, POSITION_BY_KEY, params)
     return maps.positions[key]
@@ -238,7 +279,7 @@ def position_id(
 def meeting_row(session: Session, key: str, values: dict) -> Row:
     """Get or create the meeting with this key (``values`` are a new meeting's columns)."""
     maps, params = maps_of(session), {"key": key}
-    row = _known(session, maps, maps.meetings, key, MEETING_BY_KEY, params)
+    row = _known(session, maps.meetings, key, MEETING_BY_KEY, params)
     if row is None:
         new_id = _insert_new(session, MEETINGS, {**values, "key": key}, MEETING_BY_KEY, params)
         maps.meetings[key] = row = Row(id=new_id, place=values.get("place"))

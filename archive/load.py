@@ -57,6 +57,23 @@ class _Rows:
             session.execute(insert(table), rows)
 
 
+def _prefetch(session: Session, resolved: ResolvedFacts) -> None:
+    """Look up the article's persons, organisations and positions, one query per table."""
+    facts = resolved.facts
+    named = [o.name for o in facts.organisations]
+    posted = [post.organisation for person in facts.persons for post in person.posts]
+    parents = [r.parent for r in resolved.organisations.values() if r.parent]
+    entities.prefetch_names(session, [p.name for p in facts.persons], named + posted + parents)
+    entities.prefetch_positions(
+        session,
+        [
+            (post.title, _organisation(session, post.organisation, resolved))
+            for person in facts.persons
+            for post in person.posts
+        ],
+    )
+
+
 def _save_persons(session: Session, article_id: int, resolved: ResolvedFacts, rows: _Rows):
     facts, person_ids = resolved.facts, {}
     for person in facts.persons:
@@ -102,6 +119,7 @@ def _organisation(session: Session, name: str | None, resolved: ResolvedFacts) -
 def _save_facts(session: Session, article_id: int, resolved: ResolvedFacts, rows: _Rows) -> None:
     facts = resolved.facts
     topic_ids = entities.topic_ids(session)
+    _prefetch(session, resolved)
     person_ids = _save_persons(session, article_id, resolved, rows)
     for org in facts.organisations:
         rows.add(
@@ -141,9 +159,18 @@ def meeting_key(
 
 def _save_meetings(session, article_id, resolved, person_ids, topic_ids, rows: _Rows) -> None:
     meeting_ids: list[int] = []
-    for fact in resolved.facts.meetings:
-        ids = [person_ids[p.name] for p in fact.participants]
-        key = meeting_key(fact.kind, fact.date, ids, article_id, fact.month_day)
+    keys = [
+        meeting_key(
+            fact.kind,
+            fact.date,
+            [person_ids[p.name] for p in fact.participants],
+            article_id,
+            fact.month_day,
+        )
+        for fact in resolved.facts.meetings
+    ]
+    entities.prefetch_meetings(session, keys)
+    for fact, key in zip(resolved.facts.meetings, keys, strict=True):
         new = {
             "kind": fact.kind,
             "date": fact.date,

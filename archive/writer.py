@@ -22,6 +22,7 @@ from archive.sources import error_row, store_in, writing
 
 BATCH_ARTICLES = 200
 BATCH_SECONDS = 2.0
+MAP_ENTRIES = 100_000
 
 
 class Refused(Exception):
@@ -44,10 +45,10 @@ class BatchWriter:
         self.context = None
         self.done: list[Callable[[Session], object]] = []
         self.started = 0.0
-        # One writer per SQLite file (the import lock): what this run knows of the entity
-        # tables stays true between its batches, so they are read once. On PostgreSQL other
-        # imports write between our batches: each batch looks names up afresh.
-        self.maps = entities.EntityMaps(preload=True) if engine.dialect.name == "sqlite" else None
+        # SQLite has one writer (the import lock): what it learnt of the entity tables stays
+        # true between its batches, kept up to MAP_ENTRIES entities (memory does not grow
+        # with the archive). On PostgreSQL other imports write in between: each batch asks.
+        self.maps = entities.EntityMaps() if engine.dialect.name == "sqlite" else None
 
     def store(self, source, location, parsed, resolved) -> str:
         """Store one article; return its outcome, or raise Refused."""
@@ -104,6 +105,8 @@ class BatchWriter:
         if self.session is not None:
             context, self.session, self.context, self.done = self.context, None, None, []
             context.__exit__(None, None, None)
+        if self.maps is not None and self.maps.size() > MAP_ENTRIES:
+            self.maps.reset()
         for outcome in self.outcomes:
             self.counts[outcome] += 1
         self.outcomes = []

@@ -1,10 +1,11 @@
 """The load stage's entity maps never hand out an id the database no longer has: a rollback
-or a deletion of entity rows empties them; preloaded maps find what earlier runs stored."""
+or a deletion of entity rows empties them; an article's names are looked up in one query
+per table, and maps kept across transactions find what earlier ones stored."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from archive import entities
@@ -44,26 +45,48 @@ def test_deleted_entities_are_forgotten(engine):
 
 
 def test_maps_of_a_rolled_back_transaction_are_emptied(engine):
-    maps = entities.EntityMaps(preload=True)
+    maps = entities.EntityMaps()
     with Session(engine) as session:
         entities.attach(session, maps)
         with session.begin():
             person(session)
             assert NAME in maps.persons
             session.rollback()
-        assert maps.persons == {} and not maps.loaded
+        assert maps.persons == {}
         with session.begin():
             person(session)  # inserted again, not taken from the forgotten map
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(m.Person)) == 1
 
 
-def test_preloaded_maps_know_what_earlier_transactions_stored(engine):
-    with Session(engine) as session, session.begin():
-        stored = person(session)
-    maps = entities.EntityMaps(preload=True)
+def test_maps_kept_across_transactions_know_what_earlier_ones_stored(engine):
+    maps = entities.EntityMaps()
     with Session(engine) as session, session.begin():
         entities.attach(session, maps)
-        assert person(session) == stored and maps.loaded
+        stored = person(session)
+    with Session(engine) as session, session.begin():
+        entities.attach(session, maps)
+        assert person(session) == stored and maps.persons[NAME].id == stored
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(m.Person)) == 1
+
+
+def test_an_articles_names_are_looked_up_in_one_query_per_table(engine):
+    names = [NAME, "Trần Thị Bình", "Lê Văn Cường"]
+    with Session(engine) as session, session.begin():
+        stored = [person(session, name) for name in names[:2]]
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with Session(engine) as session, session.begin():
+            entities.prefetch_names(session, names, [])
+            ids = [person(session, name) for name in names]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    lookups = [s for s in statements if s.lstrip().startswith("SELECT") and "FROM persons" in s]
+    assert len(lookups) == 1
+    assert ids[:2] == stored and len(set(ids)) == 3
