@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import counts, names
+from archive import counts, lists, names
 from archive.datasette import configured_facets, sortable_columns
 from archive.knowledge import load
 from archive.touched import STALE_TABLE
@@ -197,8 +197,11 @@ def build_facts(db: sqlite_utils.Database) -> None:
     listing it (the ``evidence`` view)."""
     _fresh_table(db, "search_facts", FACT_COLUMNS | {"id": int}, "id")
     insert_facts(db)
-    # fact_evidence lists facts by kind and article: read in that order, stopped at a page
-    db["search_facts"].create_index(["fact", "article_id"], index_name="ix_search_facts_order")
+    # fact_evidence lists facts by kind and article: read in that order, stopped at a page;
+    # a page of one kind of fact (or one field) facets the other column from the index
+    facts = db["search_facts"]
+    facts.create_index(["fact", "article_id", "evidence_field"], index_name="ix_search_facts_order")
+    facts.create_index(["evidence_field", "fact"], index_name="ix_search_facts_evidence_field")
     _index(db, "search_facts", ["article_id", *facet_columns("evidence")])
 
 
@@ -233,7 +236,9 @@ def ensure_db_shape(path: str | Path) -> None:
     build_facts(db)
     build_folded_facts(db)
     counts.build_counts(db)
-    names.build_names(db, FOLD_FUNCTION)
+    with db.conn:
+        lists.build_lists(db)
+        names.build_names(db, FOLD_FUNCTION)
     index_served_columns(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
@@ -255,7 +260,7 @@ def _is_complete(db: sqlite_utils.Database) -> bool:
     (otherwise a full ``ensure_db_shape``)."""
     tables = set(db.table_names())
     needed = {f"{t}_fts" for t in FTS_TABLES} | {table_of(v) for v in BROWSE_TABLES}
-    needed.add(names.NAMES_TABLE)
+    needed |= {names.NAMES_TABLE, lists.ITEMS_TABLE}
     if not needed <= tables or not set(VIEWS) <= set(db.view_names()):
         return False
     if not counts.is_complete(db):
@@ -338,9 +343,11 @@ def _refresh_stale(db: sqlite_utils.Database) -> None:
         table, key = table_of(view), BROWSE_KEYS[view][0]
         stale = f"r.[{key}] IN ({STALE_KEYS[view]})"
         counts.add_counts(db, table, stale, -1)
+        lists.remove_items(db, table, stale)
         db.execute(f"DELETE FROM [{table}] WHERE [{key}] IN ({STALE_KEYS[view]})")
         db.execute(f"INSERT INTO [{table}] {browse_query(view, STALE_KEYS[view])}")
         counts.add_counts(db, table, stale, 1)
+        lists.add_items(db, table, stale)
     names.refresh_names(db, FOLD_FUNCTION, _stale("person"))
     articles = f"article_id IN ({_stale('article')})"
     _fts(db, "search_articles_folded", "article_id", articles, delete=True)

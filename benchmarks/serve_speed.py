@@ -1,10 +1,12 @@
 """Datasette response times on a big archive: p50/p95 over loopback of every table page with
 configured facets (and whether Datasette dropped a facet for time), every search and every
-canned query in ``metadata.yml``, each asked R times after one warm-up request.
+canned query in ``metadata.yml``, each asked R times after one warm-up request; and after
+each facet page the page a click on its top facet value gives (a filtered page).
 
 The archive is an existing file (``--db``), or N generated articles imported first.
 Prints figures; asserts nothing. Usage:
-``python benchmarks/serve_speed.py (N | --db FILE) [--repeat R] [--corpus DIR] [--seed S]``
+``python benchmarks/serve_speed.py (N | --db FILE) [--repeat R] [--no-clicks] [--corpus DIR]
+[--seed S]``
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import quote, urlencode
@@ -113,6 +115,7 @@ class PageTimes:
     rows: int
     dropped: list[str]
     error: str | None = None
+    answer: dict = field(default_factory=dict, repr=False)
 
     def line(self, width: int) -> str:
         times = f"{self.label:<{width}}  p50 {self.p50_ms:8.1f} ms  p95 {self.p95_ms:8.1f} ms"
@@ -122,20 +125,40 @@ class PageTimes:
         return f"{times}  {self.rows:4d} rows{note}"
 
 
-def measure(server: str, repeat: int) -> Iterator[PageTimes]:
+def measure(server: str, repeat: int, clicks: bool = True) -> Iterator[PageTimes]:
     """Times of every page; a configured facet missing from the answer was dropped for time
     (Datasette gives up on a facet past ``facet_time_limit_ms`` and shows the page without).
-    A page that fails (a query past the SQL time limit) is timed once, with its error."""
+    A page that fails (a query past the SQL time limit) is timed once, with its error. After
+    a facet page, with ``clicks``, the page its reader gets by clicking the most frequent
+    value of its first list facet (else of its first facet): a filtered page, which no
+    stored count answers."""
     for label, (path, facets) in pages().items():
-        first, answer = fetch(server + path)  # warm-up: first query plans, page cache
-        if answer.get("error"):  # (a canned query's answer has "error": null)
-            yield PageTimes(label, first * 1000, first * 1000, 0, [], answer["error"])
-            continue
-        times = [fetch(server + path)[0] for _ in range(repeat)]
-        shown = answer.get("facet_results") or {}
-        dropped = [column for column in facets if column not in shown]
-        p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
-        yield PageTimes(label, p50, p95, len(answer["rows"]), dropped)
+        timed = time_page(label, server + path, facets, repeat)
+        yield timed
+        if clicks and facets and not timed.error:
+            clicked = click(timed.answer, facets)
+            if clicked:
+                yield time_page(label.replace("facets ", "click ", 1), clicked, facets, repeat)
+
+
+def time_page(label: str, url: str, facets: list[str], repeat: int) -> PageTimes:
+    first, answer = fetch(url)  # warm-up: first query plans, page cache
+    if answer.get("error"):  # (a canned query's answer has "error": null)
+        return PageTimes(label, first * 1000, first * 1000, 0, [], answer["error"])
+    times = [fetch(url)[0] for _ in range(repeat)]
+    shown = answer.get("facet_results") or {}
+    dropped = [column for column in facets if column not in shown]
+    p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
+    return PageTimes(label, p50, p95, len(answer["rows"]), dropped, answer=answer)
+
+
+def click(answer: dict, facets: list[str]) -> str | None:
+    """The URL of a facet page with its first list facet's (else first facet's) top value
+    selected."""
+    shown = answer.get("facet_results") or {}
+    listed = [f for f in shown.values() if f["type"] == "array" and f["results"]]
+    chosen = listed[:1] or [shown[c] for c in facets if c in shown and shown[c]["results"]][:1]
+    return chosen[0]["results"][0]["toggle_url"] if chosen else None
 
 
 def serve(db: Path, port: int, log: Path) -> subprocess.Popen:
@@ -169,18 +192,23 @@ def report(db: Path, results: Iterable[PageTimes], repeat: int) -> None:
     """Print each page's times as measured, then the slowest page and what was lost."""
     size = db.stat().st_size / 2**20
     print(f"database: {size:,.1f} MiB; {repeat} requests per page after a warm-up", flush=True)
-    width = max(len(label) for label in pages())
+    width = max(len(label) for label in pages()) + 1
     done = []
     for result in results:
         print(result.line(width), flush=True)
         done.append(result)
-    worst = max(done, key=lambda r: r.p95_ms)
-    dropped = sum(len(r.dropped) for r in done)
-    failed = sum(1 for r in done if r.error)
-    print(
-        f"slowest p95: {worst.label} {worst.p95_ms:.1f} ms; "
-        f"facets dropped for time: {dropped}; pages failed: {failed}"
-    )
+    for kind, results in (
+        ("pages", [r for r in done if not r.label.startswith("click ")]),
+        ("clicks", [r for r in done if r.label.startswith("click ")]),
+    ):
+        if results:
+            worst = max(results, key=lambda r: r.p95_ms)
+            dropped = sum(len(r.dropped) for r in results)
+            failed = sum(1 for r in results if r.error)
+            print(
+                f"{kind}: slowest p95: {worst.label} {worst.p95_ms:.1f} ms; "
+                f"facets dropped for time: {dropped}; pages failed: {failed}"
+            )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -188,6 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("count", type=int, nargs="?", help="articles to generate and import")
     parser.add_argument("--db", type=Path, help="an existing archive to serve instead")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--no-clicks", action="store_true", help="facet pages as configured only")
     parser.add_argument("--corpus", type=Path, help="folder for the generated corpus (kept)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
@@ -204,7 +233,8 @@ def main(argv: list[str] | None = None) -> None:
         port = free_port()
         server = serve(db, port, Path(scratch) / "serve.log")
         try:
-            report(db, measure(f"http://127.0.0.1:{port}", args.repeat), args.repeat)
+            found = measure(f"http://127.0.0.1:{port}", args.repeat, not args.no_clicks)
+            report(db, found, args.repeat)
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -6,6 +6,7 @@ read indexes first."""
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import sqlite3
 from urllib.parse import quote
@@ -22,6 +23,7 @@ from archive.datasette import (
     metadata_path,
     template_dir,
 )
+from archive.datasette.facets import LISTED
 
 from .conftest import DEV_CORPUS, SEEDS, invoke
 
@@ -57,7 +59,8 @@ def facets(ds: Datasette, path: str) -> dict:
 
 def assert_stored_counts_equal_datasettes(db) -> None:
     """An unfiltered page (stored counts) against the same rows filtered by an always-true
-    condition (Datasette's own queries), at the default facet size and at the largest."""
+    condition (computed per request), at the default facet size and at the largest, and
+    against counting every row of the view in Python."""
     ds = datasette_on(db)
     for view in VIEWS:
         for size in ("", "&_facet_size=max"):
@@ -65,6 +68,12 @@ def assert_stored_counts_equal_datasettes(db) -> None:
             computed = facets(ds, f"/archive/{view}.json?_size=1&_where=1%3D1{size}")
             assert stored == computed, view
             assert set(stored) == {column for _kind, column in configured_facets()[view]}
+        conn = sqlite3.connect(db)
+        conn.row_factory = sqlite3.Row
+        every = [dict(r) for r in conn.execute(f"SELECT * FROM [{view}]")]
+        shown = facets(ds, f"/archive/{view}.json?_size=1&_facet_size=max")
+        counted = {c: [(v, n) for v, _l, n, _s in f[2]] for c, f in shown.items()}
+        assert counted == expected_facets(every, view, 1000), view
 
 
 def test_every_derived_view_with_facets_is_counted():
@@ -128,3 +137,40 @@ def test_slow_canned_queries_start_from_an_index(built_db, query):
 
 # What a canned query may read whole: the names its parameters are looked up in.
 FILTERED_FIRST = {"persons", "organisations", "orgs_a", "orgs_b", "search_facts_fts", "pairs"}
+
+
+def expected_facets(rows: list[dict], view: str, size: int = 30) -> dict:
+    """Each configured facet of ``rows`` counted in Python: (value, count), most first."""
+    found = {}
+    for kind, column in configured_facets()[view]:
+        counts: dict = {}
+        for row in rows:
+            values = json.loads(row[column]) if kind == "array" else [row[column]]
+            for value in {v for v in values if v is not None}:
+                counts[value] = counts.get(value, 0) + 1
+        found[column] = sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))[:size]
+    return found
+
+
+@pytest.mark.parametrize("view, column", sorted(LISTED))
+def test_a_page_filtered_on_a_list_item_is_the_rows_holding_it(built_db, view, column):
+    """What clicking a list facet's value gives: the rows whose list holds it (through the
+    items index), faceted as counting those rows gives, the value selected."""
+    ds = datasette_on(built_db)
+    top = facets(ds, f"/archive/{view}.json?_size=1")[column][2][0][0]
+    path = f"/archive/{view}.json?{column}__arraycontains={quote(top)}&_size=max"
+    response = asyncio.run(ds.client.get(path + "&_shape=objects"))
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    conn = sqlite3.connect(built_db)
+    conn.row_factory = sqlite3.Row
+    every = [dict(r) for r in conn.execute(f"SELECT * FROM [{view}]")]
+    holding = [r for r in every if top in json.loads(r[column])]
+    key = COUNTED_VIEWS[view][1]
+    assert sorted(r[key] for r in answer["rows"]) == sorted(r[key] for r in holding)
+    assert answer["filtered_table_rows_count"] == len(holding)
+    shown = facets(ds, path)
+    assert {c: [(v, n) for v, _l, n, _s in f[2]] for c, f in shown.items()} == expected_facets(
+        holding, view
+    )
+    assert [v for v, _l, _n, selected in shown[column][2] if selected] == [top]

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import sqlite3
 
+from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from archive.counts import COUNTED_FACETS, FACET_COUNTS
+from archive.lists import listed_columns
 
 # Tables whose rows hold long texts (an article's body and file): a facet over many of
 # their rows reads its column's index rather than the rows.
 WIDE_TABLES = frozenset({"articles"})
+LISTED = listed_columns()  # (view, list column) of the derived views
 # Query parameters that are conditions on the rows, besides the column filters (col=, col__op=)
 CONDITIONS = frozenset({"_where", "_through"})
 
@@ -55,11 +58,16 @@ class StoredCounts:
         for config in super().get_configs():
             column = _column(config)
             if column in stored:
-                results.append(await self._stored_result(column, config))
-                continue
-            found, late = await self._computed(config, await self._narrow_sql(column))
-            results += found
-            timed_out += late
+                results.append(await self._answer(column, config, await self._stored(column)))
+            elif self.type == "array" and (self.table, column) in LISTED:
+                try:
+                    results.append(await self._answer(column, config, await self._listed(column)))
+                except QueryInterrupted:
+                    timed_out.append(column)
+            else:
+                found, late = await self._computed(config, await self._narrow_sql(column))
+                results += found
+                timed_out += late
         return results, timed_out
 
     async def _computed(self, config: dict, sql: str) -> tuple[list, list]:
@@ -107,30 +115,53 @@ class StoredCounts:
         counted = {row[0] for row in found.rows}
         return frozenset(_column(c) for c in super().get_configs()) & counted
 
-    async def _stored_result(self, column: str, config: dict) -> dict:
-        size = self.get_facet_size()
+    async def _stored(self, column: str) -> list:
         db = self.ds.get_database(self.database)
-        found = await db.execute(STORED, {"view": self.table, "facet": column, "limit": size + 1})
+        limit = self.get_facet_size() + 1
+        return (
+            await db.execute(STORED, {"view": self.table, "facet": column, "limit": limit})
+        ).rows
+
+    async def _listed(self, column: str) -> list:
+        """A list facet over the page's rows, each row's items counted once (its list holds
+        distinct values) without Datasette's DISTINCT over every column of every item."""
+        db = self.ds.get_database(self.database)
+        sql = (
+            f"SELECT j.value AS value, count(*) AS count FROM ({self.sql}) r, "
+            f"json_each(r.[{column}]) j GROUP BY j.value ORDER BY count DESC, value "
+            f"LIMIT {self.get_facet_size() + 1}"
+        )
+        limit = self.ds.setting("facet_time_limit_ms")
+        return (await db.execute(sql, self.params, custom_time_limit=limit)).rows
+
+    async def _answer(self, column: str, config: dict, rows: list) -> dict:
+        """A facet's answer as Datasette gives it, from its (value, count) rows."""
+        size = self.get_facet_size()
         parameter = self.selected_parameter(column)
+        pairs = self.get_querystring_pairs()
         removed = path_with_removed_args(self.request, {f"_facet{self.suffix}": column})
-        return {
-            "name": column,
-            "type": self.type,
-            "results": [
+        values = []
+        for row in rows[:size]:
+            selected = (parameter, str(row["value"])) in pairs
+            change = path_with_removed_args if selected else path_with_added_args
+            values.append(
                 {
                     "value": self.shown(row["value"]),
                     "label": self.shown(row["value"]),
                     "count": row["count"],
                     "toggle_url": self.toggle_url(
-                        path_with_added_args(self.request, {parameter: row["value"]})
+                        change(self.request, {parameter: self.shown(row["value"])})
                     ),
-                    "selected": False,  # a selected value filters the page
+                    "selected": selected,
                 }
-                for row in found.rows[:size]
-            ],
+            )
+        return {
+            "name": column,
+            "type": self.type,
+            "results": values,
             "hideable": config["source"] != "metadata",
             "toggle_url": self.ds.urls.path(removed),
-            "truncated": len(found.rows) > size,
+            "truncated": len(rows) > size,
         }
 
 

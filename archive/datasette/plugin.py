@@ -9,7 +9,7 @@
 - Cells link people, organisations, topics, meetings and articles to their pages; lists
   read as lists; English labels sit beside codes and places (``cells.py``).
 - Configured facets of the derived views on an unfiltered page come from stored counts
-  (``facets.py``).
+  (``facets.py``); a filter on a list item reads an index (``lists.py``).
 - Pages for an article, a meeting, a person, an organisation and a topic (``pages.py`` and
   ``templates/row-archive-<table>.html``); one search box at ``/-/search`` (``search.py``).
 """
@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 import datasette.handle_exception
 from datasette import Response, hookimpl
 
-from archive.datasette import cells, facets, functions, labels, pages, search
+from archive.datasette import cells, facets, functions, labels, lists, pages, search
 from archive.datasette.functions import MAX_TEXT
 from archive.vietnamese import normalise
 
@@ -30,6 +30,8 @@ from archive.vietnamese import normalise
 # rich.print_exception(), which raises "Value for 'trace' required" outside an except
 # block: the user gets a 500 instead of the 400 Datasette meant. Skip the rich printout.
 datasette.handle_exception.rich = None
+# A page filtered on a list item finds its rows through an index (lists.py).
+lists.install()
 
 # Arbitrary SQL is the user's own text: it is left as typed (vi_normalise() is there).
 VERBATIM_PARAMETERS = frozenset({"sql"})
