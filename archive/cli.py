@@ -115,7 +115,8 @@ def run_import(
         click.echo(f"Waiting for another import into {db} to finish...", err=True)
 
     engine = make_engine(database_url(db))
-    files = sum(1 for found in scan(paths) if not found.skip)
+    # counted (a scan of every folder) only for a bar someone sees: click shows none elsewhere
+    files = sum(1 for found in scan(paths) if not found.skip) if sys.stderr.isatty() else 0
     try:
         with click.progressbar(
             length=files, label="Importing", file=sys.stderr, show_pos=True
