@@ -1,7 +1,8 @@
 """Datasette response times on a big archive: p50/p95 over loopback of every table page with
 configured facets (and whether Datasette dropped a facet for time), every search and every
-canned query in ``metadata.yml``, each asked R times after one warm-up request; and after
-each facet page the page a click on its top facet value gives (a filtered page).
+canned query in ``metadata.yml``, and the pages of the busiest organisation, topic, person,
+meeting and article, each asked R times after one warm-up request; and after each facet
+page the page a click on its top facet value gives (a filtered page).
 
 The archive is an existing file (``--db``), or N generated articles imported first.
 Prints figures; asserts nothing. Usage:
@@ -15,11 +16,13 @@ import argparse
 import json
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.error import HTTPError
@@ -63,8 +66,34 @@ def facet_columns(config: dict) -> list[str]:
     return [f if isinstance(f, str) else next(iter(f.values())) for f in config["facets"]]
 
 
-def pages() -> dict[str, tuple[str, list[str]]]:
-    """Label → (path, facet columns it must show) of every page measured."""
+# The page of the entity with the longest lists of each kind (their lists are cut to a page).
+BUSIEST = {
+    "organisations": "SELECT pos.organisation_id FROM person_positions pp "
+    "JOIN positions pos ON pos.id = pp.position_id WHERE pos.organisation_id IS NOT NULL "
+    "GROUP BY pos.organisation_id ORDER BY count(*) DESC LIMIT 1",
+    "topics": "SELECT topic_id FROM article_topics GROUP BY topic_id "
+    "ORDER BY count(*) DESC LIMIT 1",
+    "persons": "SELECT person_id FROM meeting_participants GROUP BY person_id "
+    "ORDER BY count(*) DESC LIMIT 1",
+    "meetings": "SELECT meeting_id FROM meeting_participants GROUP BY meeting_id "
+    "ORDER BY count(*) DESC LIMIT 1",
+    "articles": "SELECT article_id FROM article_persons GROUP BY article_id "
+    "ORDER BY count(*) DESC LIMIT 1",
+}
+
+
+def entity_pages(db: Path) -> dict[str, tuple[str, list[str]]]:
+    """The page of the busiest organisation, topic, person, meeting and article."""
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        found = {table: conn.execute(sql).fetchone() for table, sql in BUSIEST.items()}
+    return {
+        f"page {table}": (f"/archive/{table}/{row[0]}", []) for table, row in found.items() if row
+    }
+
+
+def pages(db: Path | None = None) -> dict[str, tuple[str, list[str]]]:
+    """Label → (path, facet columns it must show) of every page measured (with ``db``, the
+    busiest entities' pages too)."""
     database = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))["databases"]["archive"]
     found = {}
     for table, config in (database.get("tables") or {}).items():
@@ -81,7 +110,7 @@ def pages() -> dict[str, tuple[str, list[str]]]:
         values = {p: PARAMETER_VALUES.get(p, "hợp tác") for p in params}
         path = f"/archive/{name}.json?_shape=objects&" + urlencode(values)
         found[f"query {name}"] = (path, [])
-    return found
+    return found | (entity_pages(db) if db else {})
 
 
 def fetch(url: str) -> tuple[float, dict]:
@@ -125,14 +154,14 @@ class PageTimes:
         return f"{times}  {self.rows:4d} rows{note}"
 
 
-def measure(server: str, repeat: int, clicks: bool = True) -> Iterator[PageTimes]:
+def measure(server: str, db: Path, repeat: int, clicks: bool = True) -> Iterator[PageTimes]:
     """Times of every page; a configured facet missing from the answer was dropped for time
     (Datasette gives up on a facet past ``facet_time_limit_ms`` and shows the page without).
     A page that fails (a query past the SQL time limit) is timed once, with its error. After
     a facet page, with ``clicks``, the page its reader gets by clicking the most frequent
     value of its first list facet (else of its first facet): a filtered page, which no
     stored count answers."""
-    for label, (path, facets) in pages().items():
+    for label, (path, facets) in pages(db).items():
         timed = time_page(label, server + path, facets, repeat)
         yield timed
         if clicks and facets and not timed.error:
@@ -192,7 +221,7 @@ def report(db: Path, results: Iterable[PageTimes], repeat: int) -> None:
     """Print each page's times as measured, then the slowest page and what was lost."""
     size = db.stat().st_size / 2**20
     print(f"database: {size:,.1f} MiB; {repeat} requests per page after a warm-up", flush=True)
-    width = max(len(label) for label in pages()) + 1
+    width = max(len(label) for label in pages(db)) + 1
     done = []
     for result in results:
         print(result.line(width), flush=True)
@@ -233,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
         port = free_port()
         server = serve(db, port, Path(scratch) / "serve.log")
         try:
-            found = measure(f"http://127.0.0.1:{port}", args.repeat, not args.no_clicks)
+            found = measure(f"http://127.0.0.1:{port}", db, args.repeat, not args.no_clicks)
             report(db, found, args.repeat)
         finally:
             server.terminate()

@@ -125,12 +125,13 @@ def test_import_benchmark_runs_against_postgresql(generated, capsys):
 def test_serve_benchmark_times_every_facet_page_search_and_canned_query(built_db, capsys):
     serve_speed.main(["--db", str(built_db), "--repeat", "2"])
     out = capsys.readouterr().out
-    labels = set(serve_speed.pages())
+    labels = set(serve_speed.pages(built_db))
     measured = re.findall(
         rf"^(\S+ \S+)\s+p50\s+{FIGURE} ms\s+p95\s+{FIGURE} ms\s+(\d+) rows", out, re.M
     )
     assert {label for label, _ in measured if not label.startswith("click ")} == labels
     assert {"facets persons_browse", "search articles", "query find_who_met_whom"} <= labels
+    assert {"page organisations", "page topics", "page persons"} <= labels
     assert {"click persons_browse", "click meetings"} <= {label for label, _ in measured}
     assert all(int(rows) > 0 for label, rows in measured if label.startswith(("query", "click")))
     assert "pages: slowest p95: " in out and "facets dropped for time: 0; pages failed: 0" in out

@@ -41,8 +41,21 @@ def readable_date(iso: str | None, precision: str | None = None) -> str:
     return str(parts[0])
 
 
+# A page lists at most this many meetings, articles or people of one entity (the first,
+# with a link to the whole list where a browse view holds it): a list grows with the archive.
+LISTED_AT_MOST = 200
+
+
 async def rows(db, name: str, row_id: str) -> list[dict]:
     return [dict(row) for row in (await db.execute(SQL[name], {"id": row_id})).rows]
+
+
+async def first_rows(db, name: str, row_id: str, key: str) -> dict:
+    """``key``: the first ``LISTED_AT_MOST`` rows of a list; ``key_more``: whether there are
+    more."""
+    sql = f"{SQL[name].rstrip()}\nLIMIT {LISTED_AT_MOST + 1}"
+    found = [dict(row) for row in (await db.execute(sql, {"id": row_id})).rows]
+    return {key: found[:LISTED_AT_MOST], f"{key}_more": len(found) > LISTED_AT_MOST}
 
 
 def with_lists(items: list[dict], *columns: str) -> list[dict]:
@@ -121,30 +134,28 @@ async def meeting_page(db, meeting_id: str, request) -> dict:
 
 
 async def person_page(db, person_id: str, request) -> dict:
-    return {
-        "person_meetings": with_lists(
-            await rows(db, "person_meetings", person_id), "with_whom", "topics"
-        ),
+    found = await first_rows(db, "person_meetings", person_id, "person_meetings")
+    with_lists(found["person_meetings"], "with_whom", "topics")
+    return found | {
         "person_posts": await rows(db, "person_posts", person_id),
         "person_aliases": await rows(db, "person_aliases", person_id),
+        "listed_at_most": LISTED_AT_MOST,
     }
 
 
 async def organisation_page(db, organisation_id: str, request) -> dict:
-    return {
-        "people": await rows(db, "organisation_people", organisation_id),
-        "meetings": with_lists(
-            await rows(db, "organisation_meetings", organisation_id), "participants"
-        ),
-        "articles": await rows(db, "organisation_articles", organisation_id),
-    }
+    found = await first_rows(db, "organisation_people", organisation_id, "people")
+    found |= await first_rows(db, "organisation_meetings", organisation_id, "meetings")
+    found |= await first_rows(db, "organisation_articles", organisation_id, "articles")
+    with_lists(found["meetings"], "participants")
+    return found | {"listed_at_most": LISTED_AT_MOST}
 
 
 async def topic_page(db, topic_id: str, request) -> dict:
-    return {
-        "meetings": with_lists(await rows(db, "topic_meetings", topic_id), "participants"),
-        "articles": await rows(db, "topic_articles", topic_id),
-    }
+    found = await first_rows(db, "topic_meetings", topic_id, "meetings")
+    found |= await first_rows(db, "topic_articles", topic_id, "articles")
+    with_lists(found["meetings"], "participants")
+    return found | {"listed_at_most": LISTED_AT_MOST}
 
 
 PAGES: dict[str, Callable[..., Awaitable[dict]]] = {
