@@ -1,13 +1,14 @@
 """Unchanged files recognised at import without parsing them, most without opening them.
 
-One query at the start of a run gives every known source of the imported folders: its
+One lookup at the start of a run gives every known source of the imported folders: its
 article's checksum and the file's stat (size and modification time in nanoseconds) when
-those bytes were read. A file whose stat is the recorded one is unchanged without being
-opened. That is what rsync and make assume: a file rewritten with the same size and the
-same modification time (by a tool that sets times back, or within one timestamp tick) is
-taken as unchanged; ``archive import --checksum`` reads and hashes every file instead. A
-file whose stat differs is read and hashed: its recorded checksum means it was only touched
-(its new stat is recorded), anything else means it is prepared again.
+those bytes were read (two narrow reads, never an article's wide row). A file whose stat
+is the recorded one is unchanged without being opened. That is what rsync and make assume:
+a file rewritten with the same size and the same modification time (by a tool that sets
+times back, or within one timestamp tick) is taken as unchanged; ``archive import
+--checksum`` reads and hashes every file instead. A file whose stat differs is read and
+hashed: its recorded checksum means it was only touched (its new stat is recorded),
+anything else means it is prepared again.
 
 A stat is recorded only when the file's modification time lies ``RACY_SECONDS`` or more
 before the run began. A file written while (or just before) an import reads it could be
