@@ -170,17 +170,27 @@ def build_folded_articles(db: sqlite_utils.Database) -> None:
     insert_folded_articles(db)
 
 
+COVERED_AT_MOST = 3  # a table with 2 or 3 column facets gets indexes covering them all
+
+
 def _index(
-    db: sqlite_utils.Database, table: str, columns: list[str], name: str = "ix_{table}_{column}"
+    db: sqlite_utils.Database,
+    table: str,
+    columns: list[str],
+    name: str = "ix_{table}_{column}",
+    facets: tuple[str, ...] = (),
 ) -> None:
-    """An index on each of ``columns`` that no index of ``table`` starts with: a filter on a
-    facet value finds its rows at once, a facet over the rows of a filtered page reads no
-    wide text, a sorted page starts at once."""
-    led = {index.columns[0] for index in db[table].indexes if index.columns}
+    """An index on each of ``columns``: a filter on a value finds its rows at once, a sorted
+    page starts at once. When ``facets`` (the table's column facets) are 2 or 3, the index
+    of a facet column holds the others too, so a page filtered on one reads the others'
+    counts from the index alone. None where an index starting with the column holds them."""
+    covered = facets if 2 <= len(facets) <= COVERED_AT_MOST else ()
+    existing = [index.columns for index in db[table].indexes if index.columns]
     for column in dict.fromkeys(columns):
-        if column not in led:
-            db[table].create_index([column], index_name=name.format(table=table, column=column))
-            led.add(column)
+        wanted = [column, *(c for c in covered if c != column)] if column in covered else [column]
+        if not any(cols[0] == column and set(wanted) <= set(cols) for cols in existing):
+            db[table].create_index(wanted, index_name=name.format(table=table, column=column))
+            existing.append(wanted)
 
 
 def facet_columns(view: str) -> list[str]:
@@ -198,7 +208,8 @@ def index_served_columns(db: sqlite_utils.Database) -> None:
     tables) on the columns of the archive's own tables that a page facets or sorts by."""
     for table in sorted(set(configured_facets()) | set(sortable_columns())):
         if table in db.table_names():
-            _index(db, table, served_columns(table), "search_ix_{table}_{column}")
+            facets = tuple(facet_columns(table))
+            _index(db, table, served_columns(table), "search_ix_{table}_{column}", facets)
 
 
 def build_facts(db: sqlite_utils.Database) -> None:
@@ -206,12 +217,12 @@ def build_facts(db: sqlite_utils.Database) -> None:
     listing it (the ``evidence`` view)."""
     _fresh_table(db, "search_facts", FACT_COLUMNS | {"id": int}, "id")
     insert_facts(db)
-    # fact_evidence lists facts by kind and article: read in that order, stopped at a page;
-    # a page of one kind of fact (or one field) facets the other column from the index
-    facts = db["search_facts"]
-    facts.create_index(["fact", "article_id", "evidence_field"], index_name="ix_search_facts_order")
-    facts.create_index(["evidence_field", "fact"], index_name="ix_search_facts_evidence_field")
-    _index(db, "search_facts", ["article_id", *facet_columns("evidence")])
+    # fact_evidence lists facts by kind and article: read in that order, stopped at a page
+    db["search_facts"].create_index(
+        ["fact", "article_id", "evidence_field"], index_name="ix_search_facts_order"
+    )
+    facets = tuple(facet_columns("evidence"))
+    _index(db, "search_facts", ["article_id", *facets], facets=facets)
 
 
 def build_browse_tables(db: sqlite_utils.Database) -> None:
@@ -221,7 +232,8 @@ def build_browse_tables(db: sqlite_utils.Database) -> None:
         table = table_of(view)
         db.execute(f"DROP TABLE IF EXISTS [{table}]")
         db.execute(f"CREATE TABLE [{table}] AS {sql.strip()}")
-        _index(db, table, [BROWSE_KEYS[view][0], *served_columns(view)])
+        facets = tuple(facet_columns(view))
+        _index(db, table, [BROWSE_KEYS[view][0], *served_columns(view)], facets=facets)
 
 
 def build_folded_facts(db: sqlite_utils.Database) -> None:
