@@ -6,10 +6,12 @@ facet is read from the counts post-processing keeps (``archive/counts.py``): the
 frequent values in index order, whatever the size of the archive. Datasette would group
 every row of the view (and for a list column, join each row with its items and take
 DISTINCT over every column). The answer is the one Datasette gives (same values, counts,
-order and links); a filtered page, another facet or a database without the counts is left
-to Datasette. On a page of ``articles`` filtered by a full-text search alone, a column
-facet reads the matches' values from the column's index (``search_ix_articles_outlet``...)
-rather than from rows of several kilobytes.
+order and links). On a filtered page a list facet of a derived view counts the items of
+the page's rows (each row's list holds distinct values) without that DISTINCT; the other
+facets, and a database without the counts, are left to Datasette. On a page of
+``articles`` filtered by a full-text search alone, a column facet reads the matches' values
+from the column's index (``search_ix_articles_outlet``...) rather than from rows of several
+kilobytes.
 """
 
 from __future__ import annotations
