@@ -6,7 +6,9 @@ number of workers).
 A file whose stages take longer than the budget (``ARCHIVE_FILE_TIME_BUDGET_S``, default
 60 s) fails with the reason and never holds up the files after it: the worker interrupts
 itself (SIGALRM), and a worker stuck where a signal cannot reach it (inside one C call) is
-abandoned by the parent, which starts a fresh pool and hands the other pending files again.
+abandoned by the parent once its chunk of files is late for all their budgets: a fresh pool
+prepares that chunk's files one by one (so only the stuck file fails) and the other
+pending chunks again.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from archive.resolve import resolve_facts
 
 TIME_BUDGET_VARIABLE = "ARCHIVE_FILE_TIME_BUDGET_S"
 DEFAULT_TIME_BUDGET_S = 60.0
-IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER = 3  # tasks handed to each worker ahead of the writer
+CHUNK_FILES = 8  # files a task prepares
+CHUNK_JOBS = 256  # jobs gathered at most before they are handed on (unchanged files)
 GRACE_SECONDS = 5.0  # how much longer than the budget the parent waits for a worker
 
 
@@ -141,49 +145,98 @@ def warm_up() -> None:
         resolve_facts(extract_facts(parse_article(source)))
 
 
+def prepare_all(paths: list[str], budget: float) -> list[Prepared]:
+    """:func:`prepare` each of ``paths`` (a chunk handed to a worker at once)."""
+    return [prepare(path, budget) for path in paths]
+
+
 class _Pool:
     """Worker processes (forked: they inherit the loaded knowledge and the environment,
-    the known-people switch included), started when the first file needs preparing, and
-    the jobs handed to them, oldest first."""
+    the known-people switch included), started when the first file needs preparing. Jobs
+    are handed over in chunks of up to ``CHUNK_FILES`` files (a task costs the parent
+    about as much as reading a file), oldest chunk first."""
 
     def __init__(self, workers: int, budget: float):
         self.workers, self.budget = workers, budget
         self.context = multiprocessing.get_context("fork")
         self.pool = None
-        self.window: deque[tuple[Job, Any]] = deque()
+        self.gathering: list[Job] = []
+        self.gathered_paths = 0
+        self.window: deque[tuple[list[Job], Any]] = deque()
 
     def submit(self, job: Job) -> None:
-        pending = None
-        if job.path is not None:
-            if self.pool is None:
-                warm_up()
-                self.pool = self.context.Pool(self.workers)
-            pending = self.pool.apply_async(prepare, (job.path, self.budget))
-        self.window.append((job, pending))
+        self.gathering.append(job)
+        self.gathered_paths += job.path is not None
+        if self.gathered_paths >= CHUNK_FILES or len(self.gathering) >= CHUNK_JOBS:
+            self.send()
+
+    def send(self, chunk_files: int | None = None) -> None:
+        """Hand what is gathered to the workers (``chunk_files`` at most a task)."""
+        jobs, self.gathering, self.gathered_paths = self.gathering, [], 0
+        if not jobs:
+            return
+        paths = [job.path for job in jobs if job.path is not None]
+        if not paths:
+            self.window.append((jobs, None))
+            return
+        if self.pool is None:
+            warm_up()
+            self.pool = self.context.Pool(self.workers)
+        size = chunk_files or len(paths)
+        for first in range(0, len(paths), size):
+            part = paths[first : first + size]
+            pending = self.pool.apply_async(prepare_all, (part, self.budget))
+            self.window.append(([], (part, pending)))
+        self.window[-1][0].extend(jobs)  # the jobs come out with the last of their tasks
 
     def full(self) -> bool:
         return len(self.window) >= self.workers * IN_FLIGHT_PER_WORKER
 
-    def oldest(self) -> tuple[Job, Prepared | None]:
-        job, pending = self.window.popleft()
-        if pending is None:
-            return job, None
-        wait = self.budget + GRACE_SECONDS if self.budget > 0 else None
+    def oldest(self) -> list[tuple[Job, Prepared | None]]:
+        """The jobs whose files are all prepared, with their results, in input order."""
+        prepared: list[Prepared] = []
+        while True:
+            jobs, task = self.window.popleft()
+            if task is not None:
+                prepared += self._results(*task)
+            if jobs:
+                break
+        results = iter(prepared)
+        return [(job, next(results) if job.path is not None else None) for job in jobs]
+
+    def _results(self, paths: list[str], pending) -> list[Prepared]:
+        # each file stops itself at the budget; a chunk later than all of them has one stuck
+        wait = self.budget * len(paths) + GRACE_SECONDS if self.budget > 0 else None
         try:
-            return job, pending.get(timeout=wait)
+            return pending.get(timeout=wait)
         except multiprocessing.TimeoutError:
-            self._restart()
-            return job, Prepared(error=over_budget_reason(self.budget))
+            return self._retry(paths)
+
+    def _retry(self, paths: list[str]) -> list[Prepared]:
+        """A worker does not answer (stuck where its alarm cannot reach it): a fresh pool
+        prepares the chunk's files one by one, so only the stuck file fails, then takes the
+        tasks that were pending."""
+        self._restart()
+        results = []
+        for path in paths:
+            pending = self.pool.apply_async(prepare_all, ([path], self.budget))
+            try:
+                results += pending.get(timeout=self.budget + GRACE_SECONDS)
+            except multiprocessing.TimeoutError:
+                self._restart()
+                results.append(Prepared(error=over_budget_reason(self.budget)))
+        return results
 
     def _restart(self) -> None:
-        """Abandon a worker that does not answer: a fresh pool takes the pending jobs."""
         self.pool.terminate()
         self.pool.join()
         self.pool = self.context.Pool(self.workers)
-        jobs = [job for job, _pending in self.window]
-        self.window.clear()
-        for job in jobs:
-            self.submit(job)
+        window, self.window = self.window, deque()
+        for jobs, task in window:  # hand the pending tasks to the fresh pool
+            if task is not None:
+                paths, _lost = task
+                task = (paths, self.pool.apply_async(prepare_all, (paths, self.budget)))
+            self.window.append((jobs, task))
 
     def close(self) -> None:
         if self.pool is not None:
@@ -205,8 +258,9 @@ def prepared_in_order(
         for job in jobs:
             pool.submit(job)
             while pool.full():
-                yield pool.oldest()
+                yield from pool.oldest()
+        pool.send(chunk_files=max(1, -(-pool.gathered_paths // workers)))  # the last, shared
         while pool.window:
-            yield pool.oldest()
+            yield from pool.oldest()
     finally:
         pool.close()

@@ -137,8 +137,9 @@ def test_entities_orphaned_and_named_again_in_one_batch(tmp_path):
 
 def test_a_worker_that_ignores_the_alarm_is_abandoned(mixed, tmp_path, monkeypatch):
     """A file stuck where the alarm cannot reach (signals blocked, as inside one long C call):
-    the parent gives up on it after the budget and 5 s, starts a fresh pool, and the files
-    pending behind it are imported."""
+    the parent gives up on its chunk once it is late for all its files' budgets, starts a
+    fresh pool that prepares the chunk's files one by one (only the stuck one fails), and the
+    files pending behind it are imported."""
     import signal
     import time
 
