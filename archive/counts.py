@@ -1,7 +1,8 @@
 """Counts kept in step with the derived tables by difference: the counts of every configured
 facet of a derived view (what the facet shows on the unfiltered page: Datasette's plugin
 reads them in ``archive/datasette/facets.py`` instead of scanning the table per request), and
-the articles naming each subject per year (``topics_by_year``).
+the articles and the meetings naming each subject per year (``topics_by_year``, the
+dashboard).
 
 Before the rows of some keys are deleted from a derived table their counts are subtracted,
 after the new rows are inserted theirs are added (``add_counts``); counts fallen to zero go.
@@ -20,6 +21,7 @@ from archive.views import BROWSE_KEYS, table_of
 FACET_COUNTS = "search_facet_counts"  # (view, facet, value) → rows of the view
 COUNTED_FACETS = "search_counted_facets"  # (view, facet): the facets counted
 TOPIC_YEARS = "search_topics_by_year"  # (topic, year) → articles naming the topic
+MEETING_TOPIC_YEARS = "search_meeting_topics_by_year"  # (topic, year) → meetings on it
 
 # The derived views whose configured facets are counted: view → (table, key column).
 COUNTED_VIEWS: dict[str, tuple[str, str]] = {
@@ -31,6 +33,8 @@ TABLES = {
     "PRIMARY KEY (view, facet, value)",
     COUNTED_FACETS: "view TEXT NOT NULL, facet TEXT NOT NULL, PRIMARY KEY (view, facet)",
     TOPIC_YEARS: "topic TEXT NOT NULL, year TEXT NOT NULL, articles INTEGER NOT NULL, "
+    "PRIMARY KEY (topic, year)",
+    MEETING_TOPIC_YEARS: "topic TEXT NOT NULL, year TEXT NOT NULL, meetings INTEGER NOT NULL, "
     "PRIMARY KEY (topic, year)",
 }
 # The most frequent values of a facet first, read without sorting
@@ -47,10 +51,10 @@ class Counter:
     keys: tuple[str, ...]
     select: str
     drop_zeros: str  # deletes this counter's counts fallen to zero (through an index)
+    counted: str = "count"  # the column of the count
 
     def upsert(self, where: str, sign: int) -> str:
-        names = ", ".join(self.keys)
-        counted = "articles" if self.target == TOPIC_YEARS else "count"
+        names, counted = ", ".join(self.keys), self.counted
         return (
             f"INSERT INTO {self.target} ({names}, {counted}) "
             + self.select.format(sign=sign, where=where)
@@ -74,15 +78,25 @@ def _facet_counter(view: str, kind: str, column: str) -> Counter:
     return Counter(table, FACET_COUNTS, ("view", "facet", "value"), select, zeros)
 
 
-TOPICS_BY_YEAR = Counter(
-    table_of("articles_browse"),
-    TOPIC_YEARS,
-    ("topic", "year"),
-    "SELECT j.value, r.year, {sign} * count(DISTINCT r.rowid) "
-    f"FROM [{table_of('articles_browse')}] r, json_each(r.topics) j WHERE {{where}} "
-    "GROUP BY j.value, r.year",
-    f"DELETE FROM {TOPIC_YEARS} WHERE articles = 0",
-)
+def _topics_by_year(view: str, target: str, counted: str) -> Counter:
+    """The rows of a browse view per subject (an item of its ``topics``) and year."""
+    table = table_of(view)
+    return Counter(
+        table,
+        target,
+        ("topic", "year"),
+        "SELECT j.value, r.year, {sign} * count(DISTINCT r.rowid) "
+        f"FROM [{table}] r, json_each(r.topics) j WHERE {{where}} GROUP BY j.value, r.year",
+        f"DELETE FROM {target} WHERE {counted} = 0",
+        counted,
+    )
+
+
+# topics_by_year (articles), the dashboard's subjects per year (meetings)
+TOPICS_BY_YEAR = [
+    _topics_by_year("articles_browse", TOPIC_YEARS, "articles"),
+    _topics_by_year("meetings_browse", MEETING_TOPIC_YEARS, "meetings"),
+]
 
 
 def counted_facets() -> list[tuple[str, str, str]]:
@@ -96,7 +110,7 @@ def counted_facets() -> list[tuple[str, str, str]]:
 
 
 def counters() -> list[Counter]:
-    return [_facet_counter(*facet) for facet in counted_facets()] + [TOPICS_BY_YEAR]
+    return [_facet_counter(*facet) for facet in counted_facets()] + TOPICS_BY_YEAR
 
 
 def build_counts(db: sqlite_utils.Database) -> None:
