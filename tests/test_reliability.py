@@ -215,12 +215,18 @@ def _article_count(db: Path) -> int:
 
 
 def test_two_imports_at_once_wait_for_each_other(tmp_path):
+    from archive.db import database_url, import_lock
+
     folder = many_articles(tmp_path / "many", copies=2)
     shared, single = tmp_path / "shared.db", tmp_path / "single.db"
-    first, second = run_import(folder, shared), run_import(folder, shared)
+    with import_lock(database_url(shared)):  # both start while the database is busy
+        first, second = run_import(folder, shared), run_import(folder, shared)
+        said = b""
+        while b"Waiting for another import" not in said and (line := first.stderr.readline()):
+            said += line  # until the first waits: then the two race for the database
     outputs = [p.communicate(timeout=300) for p in (first, second)]
     assert [p.returncode for p in (first, second)] == [0, 0], outputs
-    assert any(b"Waiting for another import" in err for _out, err in outputs)
+    assert b"Waiting for another import" in said
     assert integrity(shared) == "ok"
     invoke("import", str(folder), "--db", str(single))
     assert dump(shared) == dump(single)
