@@ -4,8 +4,6 @@ whatever its file name."""
 
 from __future__ import annotations
 
-import trafilatura
-
 from archive.parse.dates import PartialDate
 from archive.vietnamese import normalise
 
@@ -14,6 +12,8 @@ class HtmlPage:
     """What trafilatura finds in a page (all text normalised like stored text)."""
 
     def __init__(self, html: str):
+        import trafilatura  # on the first page: an import that reads no page never loads it
+
         document = trafilatura.bare_extraction(
             html,
             with_metadata=True,
