@@ -293,6 +293,16 @@ def _is_complete(db: sqlite_utils.Database) -> bool:
     return True
 
 
+def is_current(path: str | Path) -> bool:
+    """Whether the archive at ``path`` has the derived tables, counts and views of this
+    code (else ``ensure_db_shape`` or the next import rebuilds them)."""
+    db = sqlite_utils.Database(path)
+    try:
+        return _is_complete(db)
+    finally:
+        db.close()
+
+
 def track_changes(path: str | Path) -> None:
     """Before an import: when the search tables exist, start noting what the import changes
     (``search_stale``, filled in the articles' own transactions: see ``archive/touched.py``)."""

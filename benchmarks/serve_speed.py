@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
 
 from archive.datasette import metadata_path  # noqa: E402
+from archive.postprocess import is_current  # noqa: E402
 
 NAMED_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 # What a reader would type into each canned query's boxes.
@@ -256,6 +257,12 @@ def main(argv: list[str] | None = None) -> None:
         if db is None:
             db = Path(scratch) / "archive.db"
             build(args.count, args.corpus or Path(scratch) / "corpus", db, args.seed)
+        if not is_current(db):
+            raise SystemExit(
+                f"error: {db}: its search tables are another version's: rebuild them first "
+                f'(python -c "from archive.postprocess import ensure_db_shape; '
+                f"ensure_db_shape('{db}')\")"
+            )
         if db.name != "archive.db":  # Datasette names the database after the file
             (Path(scratch) / "archive.db").symlink_to(db.resolve())
             db = Path(scratch) / "archive.db"
