@@ -189,7 +189,9 @@ def _index(
     for column in dict.fromkeys(columns):
         wanted = [column, *(c for c in covered if c != column)] if column in covered else [column]
         if not any(cols[0] == column and set(wanted) <= set(cols) for cols in existing):
-            db[table].create_index(wanted, index_name=name.format(table=table, column=column))
+            index_name = name.format(table=table, column=column)
+            db.execute(f"DROP INDEX IF EXISTS [{index_name}]")  # another version's columns
+            db[table].create_index(wanted, index_name=index_name)
             existing.append(wanted)
 
 

@@ -65,3 +65,18 @@ def test_ensure_db_shape_is_idempotent(built_db, tmp_path):
     views = [r[0] for r in query(copy, "SELECT name FROM sqlite_master WHERE type = 'view'")]
     for view in views:
         assert query(copy, f"SELECT * FROM [{view}]") == query(built_db, f"SELECT * FROM [{view}]")
+
+
+def test_ensure_db_shape_replaces_an_index_another_version_made(built_db, tmp_path):
+    """An archive whose post-processing indexes another version made (same name, other
+    columns) is brought to this version's shape, not refused with "index already exists"."""
+    copy = tmp_path / "older.db"
+    shutil.copy(built_db, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DROP INDEX search_ix_article_persons_rank")
+        conn.execute("CREATE INDEX search_ix_article_persons_rank ON article_persons (rank)")
+        conn.execute("DROP TABLE search_persons_browse")  # the search tables are incomplete
+    ensure_db_shape(copy)
+    index = "SELECT sql FROM sqlite_master WHERE name = 'search_ix_article_persons_rank'"
+    assert query(copy, index) == query(built_db, index)
+    assert dump(copy) == dump(built_db)
