@@ -64,8 +64,12 @@ def corpus_folder(folder: Path, count: int, seed: int) -> float:
 
 
 def summary_line(run: Run) -> str:
+    """The import's summary, and its error if it stopped on one (exit code 1 is also what
+    files that failed give: the run is timed either way, the error shown)."""
     lines = [line for line in run.output.splitlines() if " imported, " in line]
-    return lines[-1].strip() if lines else "(no summary printed)"
+    errors = [line.strip() for line in run.output.splitlines() if line.startswith("Error:")]
+    summary = lines[-1].strip() if lines else "(no summary printed)"
+    return summary + "".join(f"; {error}" for error in errors)
 
 
 def entity_counts(db: Database) -> str:
