@@ -232,8 +232,10 @@ def _article_fields(source: SourceText, parsed: ParsedArticle) -> dict:
 
 
 def delete_article_rows(session: Session, article_id: int) -> None:
-    for table in ARTICLE_CHILDREN:
-        session.execute(delete(table).where(table.article_id == article_id))
+    connection = session.connection()  # plain DELETEs: no ORM objects of these to keep in step
+    for model in ARTICLE_CHILDREN:
+        table = model.__table__
+        connection.execute(delete(table).where(table.c.article_id == article_id))
 
 
 def collect_orphans(session: Session) -> None:

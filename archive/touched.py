@@ -73,6 +73,11 @@ def mark_stale(session: Session, article_id: int) -> None:
         session.execute(text(MARK_STALE), {"a": article_id})
 
 
+# The session holds no entity objects to keep in step (the maps are emptied below), so a
+# DELETE is not preceded by a SELECT of the rows it matches.
+UNSYNCHRONISED = {"synchronize_session": False}
+
+
 def _chunks(ids: set[int], size: int = 500) -> list[list[int]]:
     ordered = sorted(ids)
     return [ordered[i : i + size] for i in range(0, len(ordered), size)]
@@ -91,7 +96,8 @@ def collect_orphans_among(session: Session, touched: Touched) -> None:
     ):
         for chunk in _chunks(ids):
             deleted += session.execute(
-                delete(table).where(table.id.in_(chunk), ~exists().where(link == table.id))
+                delete(table).where(table.id.in_(chunk), ~exists().where(link == table.id)),
+                execution_options=UNSYNCHRONISED,
             ).rowcount
     child = m.Organisation.__table__.alias("child")
     organisations = set(touched.organisations)
@@ -111,7 +117,8 @@ def collect_orphans_among(session: Session, touched: Touched) -> None:
                     ~exists().where(m.ArticleOrganisation.organisation_id == m.Organisation.id),
                     ~exists().where(m.Position.organisation_id == m.Organisation.id),
                     ~exists().where(child.c.parent_id == m.Organisation.id),
-                )
+                ),
+                execution_options=UNSYNCHRONISED,
             ).rowcount
         remaining = set(
             session.scalars(select(m.Organisation.id).where(m.Organisation.id.in_(parents)))
