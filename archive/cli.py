@@ -125,7 +125,7 @@ def run_import(
                 engine,
                 paths,
                 prune,
-                lambda _path, _outcome: bar.update(1),
+                (lambda _path, _outcome: bar.update(1)) if files else None,  # a bar to move
                 summary,
                 workers=workers,
                 time_budget=time_budget,

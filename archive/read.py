@@ -9,6 +9,7 @@ import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import ftfy
@@ -43,15 +44,19 @@ class SourceText:
 
 @dataclass(frozen=True)
 class FoundFile:
-    """A file met while scanning the paths to import: where it lies, and why it is not
-    imported (``skip``: not an article file; ``refuse``: an article file that must not be
-    read, a failure) or neither."""
+    """A file met while scanning the paths to import: where it lies (``name``, as scanned),
+    and why it is not imported (``skip``: not an article file; ``refuse``: an article file
+    that must not be read, a failure) or neither."""
 
-    path: Path
+    name: str
     root: Path  # the imported folder (a given file's own folder), as a real path
     relative: str  # the path within ``root``, with ``/`` separators
     skip: str | None = None
     refuse: str | None = None
+
+    @cached_property
+    def path(self) -> Path:  # made when asked for: an unchanged file never needs it
+        return Path(self.name)
 
 
 def import_root(given: str | Path) -> Path:
@@ -70,7 +75,7 @@ def scan(paths: Iterable[str | Path]) -> Iterator[FoundFile]:
         if path.is_dir():
             yield from _scan_folder(path, root)
         else:  # a file the operator named is read even through a link
-            yield FoundFile(path, root, path.name)
+            yield FoundFile(str(path), root, path.name)
 
 
 def _scan_folder(folder: Path, root: Path, prefix: str = "") -> Iterator[FoundFile]:
@@ -86,9 +91,9 @@ def _scan_folder(folder: Path, root: Path, prefix: str = "") -> Iterator[FoundFi
     for entry in folders:
         relative = prefix + entry.name
         if entry.is_symlink():
-            yield FoundFile(Path(entry.path), root, relative, skip="link to a folder: not followed")
+            yield FoundFile(entry.path, root, relative, skip="link to a folder: not followed")
         elif entry.name.startswith("."):
-            yield FoundFile(Path(entry.path), root, relative, skip="hidden folder: not searched")
+            yield FoundFile(entry.path, root, relative, skip="hidden folder: not searched")
         else:
             searched.append(entry)
     for entry in entries:
@@ -107,7 +112,7 @@ def _is_folder(entry: os.DirEntry) -> bool:
 
 def _classify(entry: os.DirEntry, root: Path, relative: str) -> FoundFile:
     """A file met in a folder (the scan's entry: no system call for its name or link)."""
-    path = Path(entry.path)
+    path = entry.path
     if entry.name.startswith("."):
         return FoundFile(path, root, relative, skip="hidden file")
     if entry.is_symlink() and not _within(Path(os.path.realpath(path)), root):
@@ -116,10 +121,10 @@ def _classify(entry: os.DirEntry, root: Path, relative: str) -> FoundFile:
     if entry.name.endswith(ARTICLE_SUFFIXES):
         return FoundFile(path, root, relative)
     try:
-        info = path.stat()
+        info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             return FoundFile(path, root, relative, skip="not a regular file")
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             head = handle.read(HTML_SNIFF_BYTES)
     except OSError as error:
         return FoundFile(path, root, relative, skip=f"cannot read it: {error.strerror or error}")
