@@ -16,6 +16,8 @@ kilobytes.
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import sqlite3
 
 from datasette.database import QueryInterrupted
@@ -55,30 +57,31 @@ class StoredCounts:
         return [self.computing] if self.computing else super().get_configs()
 
     async def facet_results(self):
+        """Every requested facet, computed at once (on Datasette's query threads)."""
         stored = await self._stored_columns()
-        results, timed_out = [], []
-        for config in super().get_configs():
-            column = _column(config)
-            if column in stored:
-                results.append(await self._answer(column, config, await self._stored(column)))
-            elif self.type == "array" and (self.table, column) in LISTED:
-                try:
-                    results.append(await self._answer(column, config, await self._listed(column)))
-                except QueryInterrupted:
-                    timed_out.append(column)
-            else:
-                found, late = await self._computed(config, await self._narrow_sql(column))
-                results += found
-                timed_out += late
-        return results, timed_out
+        configs = super().get_configs()
+        found = await asyncio.gather(*(self._one(config, stored) for config in configs))
+        results = [result for done, _late in found for result in done]
+        return results, [column for _done, late in found for column in late]
+
+    async def _one(self, config: dict, stored: frozenset[str]) -> tuple[list, list]:
+        """One facet's answer: (results, columns timed out)."""
+        column = _column(config)
+        if column in stored:
+            return [await self._answer(column, config, await self._stored(column))], []
+        if self.type == "array" and (self.table, column) in LISTED:
+            try:
+                return [await self._answer(column, config, await self._listed(column))], []
+            except QueryInterrupted:
+                return [], [column]
+        return await self._computed(config, await self._narrow_sql(column))
 
     async def _computed(self, config: dict, sql: str) -> tuple[list, list]:
-        """Datasette's own answer for one facet, over ``sql`` (the page's rows)."""
-        page_sql, self.sql, self.computing = self.sql, sql, config
-        try:
-            return await super().facet_results()
-        finally:
-            self.sql, self.computing = page_sql, None
+        """Datasette's own answer for one facet, over ``sql`` (the page's rows), computed by a
+        copy of this facet that sees that facet alone."""
+        facet = copy.copy(self)
+        facet.sql, facet.computing = sql, config
+        return await super(StoredCounts, facet).facet_results()
 
     async def _narrow_sql(self, column: str) -> str:
         """The page's rows for a facet: on a wide table (``WIDE_TABLES``) filtered by a
