@@ -35,6 +35,7 @@ DEFAULT_TIME_BUDGET_S = 60.0
 IN_FLIGHT_PER_WORKER = 3  # tasks handed to each worker ahead of the writer
 CHUNK_FILES = 8  # files a task prepares
 CHUNK_JOBS = 256  # jobs gathered at most before they are handed on (unchanged files)
+ALARM_REPEAT_SECONDS = 0.05
 GRACE_SECONDS = 5.0  # how much longer than the budget the parent waits for a worker
 
 
@@ -88,19 +89,24 @@ def _stage(name: str, function: Callable, *args):
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     """Raise OverBudget in this thread after ``seconds`` (only the main thread gets signals;
-    elsewhere, and with 0, no limit)."""
+    elsewhere, and with 0, no limit). The alarm rings again every ``ALARM_REPEAT_SECONDS``
+    until the block is left: Python ignores an exception raised where it cannot propagate
+    (a weak reference's callback, a finaliser), and one ring could land there."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
+    limiting = [True]
 
     def expire(_signum, _frame):
-        raise OverBudget
+        if limiting[0]:
+            raise OverBudget
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
     try:
         yield
     finally:
+        limiting[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 

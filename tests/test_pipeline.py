@@ -163,3 +163,27 @@ def test_a_worker_that_ignores_the_alarm_is_abandoned(mixed, tmp_path, monkeypat
     assert summary.failed == 1 and summary.errors[0][0].endswith("a_stuck.txt"), summary.errors
     assert summary.errors[0][1].startswith(f"extraction took longer than {BUDGET} s")
     assert summary.counts["imported"] == len(list((mixed / "texts").iterdir()))
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_alarm_that_rings_where_exceptions_are_ignored_rings_again():
+    """The budget's alarm can ring inside a weak reference's callback, where Python ignores
+    the exception it raises (this let a 2 s file through a 0.5 s budget): it rings again."""
+    import time
+    import weakref
+
+    from archive import pipeline
+
+    class Thing:
+        pass
+
+    def busy(_reference, seconds: float = 0.3) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pass
+
+    with pytest.raises(pipeline.OverBudget), pipeline._time_limit(0.1):
+        thing = Thing()
+        reference = weakref.ref(thing, busy)
+        del thing  # the callback runs now, past the first ring
+        busy(reference, 2.0)
