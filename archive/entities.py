@@ -43,16 +43,6 @@ class Row:
         for column in self.__slots__:
             setattr(self, column, values.get(column))
 
-    def __getitem__(self, column: str) -> Any:
-        return getattr(self, column)
-
-    def get(self, column: str) -> Any:
-        return getattr(self, column)
-
-    def update(self, changes: dict[str, Any]) -> None:
-        for column, value in changes.items():
-            setattr(self, column, value)
-
 
 class EntityMaps:
     """What a session knows of the entity tables; see the module docstring. A key mapped to
@@ -223,10 +213,11 @@ def prefetch_positions(session: Session, keys: Iterable[tuple[str, int | None]])
 
 
 def _set(session: Session, table, row: Row, changes: dict) -> None:
-    changes = {column: value for column, value in changes.items() if row.get(column) != value}
+    changes = {column: value for column, value in changes.items() if getattr(row, column) != value}
     if changes:
-        session.execute(update(table).where(table.c.id == row["id"]).values(**changes))
-        row.update(changes)
+        session.execute(update(table).where(table.c.id == row.id).values(**changes))
+        for column, value in changes.items():
+            setattr(row, column, value)
 
 
 def person_id(session: Session, name: str, record) -> int:
@@ -239,8 +230,8 @@ def person_id(session: Session, name: str, record) -> int:
         new_id = _insert_new(session, PERSONS, new, PERSON_BY_NAME, key)
         maps.persons[name] = Row(id=new_id, **values)
         return new_id
-    _set(session, PERSONS, row, {c: v for c, v in values.items() if not row.get(c)})
-    return row["id"]
+    _set(session, PERSONS, row, {c: v for c, v in values.items() if not getattr(row, c)})
+    return row.id
 
 
 def organisation_id(session: Session, name: str | None, records: dict, blank) -> int | None:
@@ -260,7 +251,7 @@ def organisation_id(session: Session, name: str | None, records: dict, blank) ->
     if record.parent and record.parent != name:
         parent = organisation_id(session, record.parent, records, blank)
         _set(session, ORGANISATIONS, row, {"parent_id": parent})
-    return row["id"]
+    return row.id
 
 
 def position_id(

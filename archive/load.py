@@ -58,7 +58,8 @@ class _Rows:
 
 
 def _prefetch(session: Session, resolved: ResolvedFacts) -> None:
-    """Look up the article's persons, organisations and positions, one query per table."""
+    """Look up the article's persons and positions, one query per table; its organisations
+    are looked up the same way and made if new (a position is keyed by its organisation)."""
     facts = resolved.facts
     named = [o.name for o in facts.organisations]
     posted = [post.organisation for person in facts.persons for post in person.posts]
@@ -179,14 +180,14 @@ def _save_meetings(session, article_id, resolved, person_ids, topic_ids, rows: _
             "place": fact.place,
         }
         meeting = entities.meeting_row(session, key, new)
-        changes = {"place": meeting["place"] or fact.place}
+        changes = {"place": meeting.place or fact.place}
         if fact.parent_index is not None and fact.parent_index < len(meeting_ids):
             changes["parent_id"] = meeting_ids[fact.parent_index]
         entities.set_meeting(session, meeting, changes)
-        meeting_ids.append(meeting["id"])
+        meeting_ids.append(meeting.id)
         rows.add(
             m.MeetingSource,
-            meeting_id=meeting["id"],
+            meeting_id=meeting.id,
             article_id=article_id,
             date_basis=fact.date_basis,
             **_evidence(fact.span),
@@ -194,7 +195,7 @@ def _save_meetings(session, article_id, resolved, person_ids, topic_ids, rows: _
         for participant in fact.participants:
             rows.add(
                 m.MeetingParticipant,
-                meeting_id=meeting["id"],
+                meeting_id=meeting.id,
                 person_id=person_ids[participant.name],
                 article_id=article_id,
                 side=participant.side,
@@ -204,7 +205,7 @@ def _save_meetings(session, article_id, resolved, person_ids, topic_ids, rows: _
         for topic in {t.slug: t for t in reversed(fact.topics)}.values():
             rows.add(
                 m.MeetingTopic,
-                meeting_id=meeting["id"],
+                meeting_id=meeting.id,
                 topic_id=topic_ids[topic.slug],
                 article_id=article_id,
                 **_evidence(topic.span),
