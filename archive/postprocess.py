@@ -14,31 +14,15 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import counts, lists, names
+from archive import counts, evidence, lists, names
 from archive.datasette import configured_facets, sortable_columns
+from archive.fulltext import FTS_TABLES, drop_obsolete_indexes, index_rows, index_table
 from archive.knowledge import load
 from archive.touched import STALE_TABLE
 from archive.vietnamese import fold
-from archive.views import (
-    BROWSE_KEYS,
-    BROWSE_TABLES,
-    FACT_NAMES,
-    VIEWS,
-    browse_query,
-    facts_query,
-    table_of,
-)
+from archive.views import BROWSE_KEYS, BROWSE_TABLES, VIEWS, browse_query, table_of
 
-# Vietnamese words keep their diacritics ("năm" ≠ "nam"): never remove_diacritics 2.
-# Text is stored, and queries are rewritten, in archive.vietnamese.normalise() form.
-FTS_TOKENIZE = "unicode61 remove_diacritics 0"
-
-FTS_TABLES: dict[str, tuple[str, ...]] = {
-    "articles": ("title", "body", "captions"),
-    "search_facts": ("subject", "detail", "evidence"),
-    "search_articles_folded": ("title", "body"),
-    "search_facts_folded": ("subject", "detail", "evidence"),
-}
+OBSOLETE_TABLES = ("search_facts_folded",)  # made by earlier versions
 
 
 def _replace_table(
@@ -97,17 +81,6 @@ def build_countries(db: sqlite_utils.Database) -> None:
 
 
 FOLD_FUNCTION = "archive_fold"  # fold() as an SQL function of the post-processing connection
-FACT_COLUMNS = {
-    "fact": str,
-    "article_id": int,
-    "subject": str,
-    "detail": str,
-    "evidence_field": str,
-    "evidence_start": int,
-    "evidence_end": int,
-    "evidence": str,
-}
-FOLDED_FACT_COLUMNS = ("subject", "detail", "evidence")
 
 
 FOLD_CACHED_CHARS = 1000  # names and sentences; an article's body is folded once anyway
@@ -131,12 +104,6 @@ def _connect(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
-def _fresh_table(db: sqlite_utils.Database, name: str, columns: dict, pk: str) -> None:
-    if db[name].exists():
-        db[name].drop()
-    db[name].create(columns, pk=pk)
-
-
 def insert_folded_articles(db: sqlite_utils.Database, where: str = "1") -> None:
     """Fold the title and body of the articles matching ``where`` (rows are not held)."""
     db.execute(
@@ -146,27 +113,10 @@ def insert_folded_articles(db: sqlite_utils.Database, where: str = "1") -> None:
     )
 
 
-def insert_facts(db: sqlite_utils.Database, where: str = "1") -> None:
-    """The facts of the articles matching ``where``, numbered on from the last id."""
-    db.execute(
-        f"INSERT INTO search_facts ({FACT_NAMES}) SELECT {FACT_NAMES} FROM ({facts_query(where)}) "
-        "ORDER BY fact, article_id, evidence_start"
-    )
-
-
-def insert_folded_facts(db: sqlite_utils.Database, where: str = "1") -> None:
-    """The folded text of the facts (of ``search_facts``) matching ``where``."""
-    folded = ", ".join(f"{FOLD_FUNCTION}([{c}])" for c in FOLDED_FACT_COLUMNS)
-    db.execute(
-        f"INSERT INTO search_facts_folded (id, {', '.join(FOLDED_FACT_COLUMNS)}) "
-        f"SELECT id, {folded} FROM search_facts WHERE {where} ORDER BY id"
-    )
-
-
 def build_folded_articles(db: sqlite_utils.Database) -> None:
     """``search_articles_folded``: title and body without diacritics, for accent-free search."""
     columns = {"article_id": int, "title": str, "body": str}
-    _fresh_table(db, "search_articles_folded", columns, "article_id")
+    db["search_articles_folded"].create(columns, pk="article_id", replace=True)
     insert_folded_articles(db)
 
 
@@ -215,14 +165,10 @@ def index_served_columns(db: sqlite_utils.Database) -> None:
 
 
 def build_facts(db: sqlite_utils.Database) -> None:
-    """``search_facts``: every fact with its evidence sentence, for searching evidence and
-    listing it (the ``evidence`` view)."""
-    _fresh_table(db, "search_facts", FACT_COLUMNS | {"id": int}, "id")
-    insert_facts(db)
-    # fact_evidence lists facts by kind and article: read in that order, stopped at a page
-    db["search_facts"].create_index(
-        ["fact", "article_id", "evidence_field"], index_name="ix_search_facts_order"
-    )
+    """``search_facts`` and ``search_sentences`` (archive/evidence.py): every fact with its
+    evidence sentence, for searching evidence and listing it (the ``evidence`` view)."""
+    evidence.create_tables(db)
+    evidence.insert(db, FOLD_FUNCTION)
     facets = tuple(facet_columns("evidence"))
     _index(db, "search_facts", ["article_id", *facets], facets=facets)
 
@@ -238,26 +184,20 @@ def build_browse_tables(db: sqlite_utils.Database) -> None:
         _index(db, table, [BROWSE_KEYS[view][0], *served_columns(view)], facets=facets)
 
 
-def build_folded_facts(db: sqlite_utils.Database) -> None:
-    """``search_facts_folded``: the facts' text without diacritics (same ids as
-    ``search_facts``), so evidence typed without diacritics is found too."""
-    columns = {"id": int, **dict.fromkeys(FOLDED_FACT_COLUMNS, str)}
-    _fresh_table(db, "search_facts_folded", columns, "id")
-    insert_folded_facts(db)
-
-
 def ensure_db_shape(path: str | Path) -> None:
     """Create or refresh derived tables, full-text indexes and views, then ANALYZE."""
     db = _connect(path)
     for view in VIEWS:
         db.execute(f"DROP VIEW IF EXISTS [{view}]")
+    drop_obsolete_indexes(db)
+    for table in OBSOLETE_TABLES:
+        db[table].drop(ignore=True)
     build_meeting_kinds(db)
     build_places(db)
     build_countries(db)
     build_browse_tables(db)
     build_folded_articles(db)
     build_facts(db)
-    build_folded_facts(db)
     counts.build_counts(db)
     with db.conn:
         lists.build_lists(db)
@@ -265,10 +205,8 @@ def ensure_db_shape(path: str | Path) -> None:
     index_served_columns(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
-    for table, columns in FTS_TABLES.items():
-        triggers = table == "articles"
-        db[table].enable_fts(columns, tokenize=FTS_TOKENIZE, create_triggers=triggers, replace=True)
-        db[table].rebuild_fts()
+    for table in FTS_TABLES:
+        index_table(db, table)
     if db[STALE_TABLE].exists():  # everything is fresh
         db[STALE_TABLE].drop()
     db.analyze()
@@ -355,22 +293,6 @@ STALE_KEYS = {
 STALE_KEYS["who_met_whom"] = STALE_KEYS["participations"]
 
 
-def _fts(db: sqlite_utils.Database, table: str, key: str, where: str, delete: bool) -> None:
-    """Take the rows of ``table`` matching ``where`` out of (or into) its full-text index."""
-    columns = ", ".join(f"[{c}]" for c in FTS_TABLES[table])
-    index = f"[{table}_fts]"
-    if delete:
-        db.execute(
-            f"INSERT INTO {index} ({index}, rowid, {columns}) "
-            f"SELECT 'delete', [{key}], {columns} FROM [{table}] WHERE {where}"
-        )
-    else:
-        db.execute(
-            f"INSERT INTO {index} (rowid, {columns}) "
-            f"SELECT [{key}], {columns} FROM [{table}] WHERE {where}"
-        )
-
-
 def _refresh_stale(db: sqlite_utils.Database) -> None:
     for view in BROWSE_TABLES:
         table, key = table_of(view), BROWSE_KEYS[view][0]
@@ -383,19 +305,12 @@ def _refresh_stale(db: sqlite_utils.Database) -> None:
         lists.add_items(db, table, stale)
     names.refresh_names(db, FOLD_FUNCTION, _stale("person"))
     articles = f"article_id IN ({_stale('article')})"
-    _fts(db, "search_articles_folded", "article_id", articles, delete=True)
+    index_rows(db, "search_articles_folded", "article_id", articles, delete=True)
     db.execute(f"DELETE FROM search_articles_folded WHERE {articles}")
     insert_folded_articles(db, f"id IN ({_stale('article')})")
-    _fts(db, "search_articles_folded", "article_id", articles, delete=False)
-    old_facts = f"id IN (SELECT id FROM search_facts WHERE {articles})"
+    index_rows(db, "search_articles_folded", "article_id", articles, delete=False)
     counts.add_counts(db, "search_facts", f"r.{articles}", -1)
-    for table in ("search_facts_folded", "search_facts"):
-        _fts(db, table, "id", old_facts, delete=True)
-        db.execute(f"DELETE FROM [{table}] WHERE {old_facts}")
-    first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM search_facts").fetchone()[0]
-    new_facts = f"id >= {first}"  # new rows are numbered on from the last id
-    insert_facts(db, articles)
+    evidence.delete(db, articles)
+    first = evidence.insert(db, FOLD_FUNCTION, articles)
     counts.add_counts(db, "search_facts", f"r.{articles}", 1)
-    insert_folded_facts(db, new_facts)
-    for table in ("search_facts", "search_facts_folded"):
-        _fts(db, table, "id", new_facts, delete=False)
+    evidence.index_new(db, first)

@@ -136,7 +136,7 @@ def test_slow_canned_queries_start_from_an_index(built_db, query):
 
 
 # What a canned query may read whole: the names its parameters are looked up in.
-FILTERED_FIRST = {"persons", "organisations", "orgs_a", "orgs_b", "search_facts_fts", "pairs"}
+FILTERED_FIRST = {"persons", "organisations", "orgs_a", "orgs_b", "search_sentences_fts", "pairs"}
 
 
 def expected_facets(rows: list[dict], view: str, size: int = 30) -> dict:

@@ -22,7 +22,7 @@ def test_an_import_that_finds_no_facts_succeeds_with_empty_search_tables(tmp_pat
     assert result.output.splitlines()[-1] == "1 imported, 0 updated, 0 unchanged, 0 failed"
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM search_facts").fetchone() == (0,)
-        found = "SELECT rowid FROM search_facts_fts WHERE search_facts_fts MATCH 'nắng'"
+        found = "SELECT rowid FROM search_sentences_fts WHERE search_sentences_fts MATCH 'nắng'"
         assert conn.execute(found).fetchall() == []
         hits = conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'nắng'")
         assert len(hits.fetchall()) == 1

@@ -46,22 +46,23 @@ FROM hit JOIN search_articles_folded f ON f.rowid = hit.rowid
 JOIN articles a ON a.id = f.article_id
 ORDER BY hit.rank
 """
+# Facts are found by their sentence (archive/evidence.py): its words, or a subject or
+# detail of one of its facts; each sentence's facts in the order stored
 FACTS_EXACT = f"""
-WITH hit AS ({best("search_facts_fts", "vi_match(:q)")})
+WITH hit AS ({best("search_sentences_fts", "vi_match(:q)")})
 SELECT f.id, f.fact, f.subject, f.detail, f.article_id, f.evidence_field, f.evidence_start,
        f.evidence_end, f.evidence,
-       highlight(search_facts_fts, 2, '{MARK_OPEN}', '{MARK_CLOSE}') AS excerpt
-FROM hit JOIN search_facts_fts ON search_facts_fts.rowid = hit.rowid
-JOIN search_facts f ON f.rowid = hit.rowid
-WHERE search_facts_fts MATCH vi_match(:q) ORDER BY hit.rank
+       highlight(search_sentences_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}') AS excerpt
+FROM hit JOIN search_sentences_fts ON search_sentences_fts.rowid = hit.rowid
+JOIN search_facts f ON f.sentence_id = hit.rowid
+WHERE search_sentences_fts MATCH vi_match(:q) ORDER BY hit.rank, f.id LIMIT {LIMIT}
 """
 FACTS_FOLDED = f"""
-WITH hit AS ({best("search_facts_folded_fts", "vi_fold_match(:q)")})
+WITH hit AS ({best("search_sentences_folded_fts", "vi_fold_match(:q)")})
 SELECT f.id, f.fact, f.subject, f.detail, f.article_id, f.evidence_field, f.evidence_start,
        f.evidence_end, f.evidence
-FROM hit JOIN search_facts_folded ff ON ff.rowid = hit.rowid
-JOIN search_facts f ON f.id = ff.id
-ORDER BY hit.rank
+FROM hit JOIN search_facts f ON f.sentence_id = hit.rowid
+ORDER BY hit.rank, f.id LIMIT {LIMIT}
 """
 # People (any spelling: Vietnamese, English/pinyin, other spellings), organisations, topics
 # (archive/names.py), in that order

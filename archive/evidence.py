@@ -1,0 +1,109 @@
+"""The evidence tables: ``search_facts`` (every fact with the sentence it came from, what the
+``evidence`` view lists) and ``search_sentences`` (each evidence sentence once, with the
+names and labels of its facts), which is what full-text search indexes.
+
+One sentence states several facts (a meeting, its participants, their posts, its topics:
+about 4.7 facts a sentence), so searching sentences rather than facts tokenises and folds a
+fraction of the text. A fact is found when its sentence is: the sentence's words or the
+subject or detail of any of its facts hold every term typed.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from archive.fulltext import index_rows
+from archive.views import FACT_NAMES, facts_query
+
+FACT_COLUMNS = {
+    "fact": str,
+    "article_id": int,
+    "subject": str,
+    "detail": str,
+    "evidence_field": str,
+    "evidence_start": int,
+    "evidence_end": int,
+    "evidence": str,
+    "sentence_id": int,
+}
+SENTENCE_COLUMNS = {"article_id": int, "evidence_field": str, "evidence": str, "names": str}
+FOLDED_COLUMNS = ("evidence", "names")  # of search_sentences_folded (same ids)
+SEPARATOR = " · "  # between the names of a sentence's facts
+
+# The facts of some articles, numbered on from the last id (by kind, article, place); each
+# with the number of its sentence, numbered on from ``:base`` (by article and text).
+INSERT_FACTS = """
+    INSERT INTO search_facts ({names}, sentence_id)
+    SELECT {names}, :base + dense_rank() OVER (ORDER BY article_id, evidence_field, evidence)
+    FROM ({facts}) ORDER BY fact, article_id, evidence_start
+"""
+# Each sentence of the facts numbered from ``:first``, with its facts' subjects and details
+INSERT_SENTENCES = f"""
+    INSERT INTO search_sentences (id, article_id, evidence_field, evidence, names)
+    SELECT f.sentence_id, f.article_id, f.evidence_field, f.evidence, n.names
+    FROM (SELECT sentence_id, min(id) AS fact_id FROM search_facts
+          WHERE sentence_id >= :first GROUP BY sentence_id) s
+    JOIN search_facts f ON f.id = s.fact_id
+    LEFT JOIN (SELECT sentence_id, group_concat(name, '{SEPARATOR}') AS names
+               FROM (SELECT sentence_id, subject AS name FROM search_facts
+                     WHERE sentence_id >= :first AND subject IS NOT NULL
+                     UNION SELECT sentence_id, detail FROM search_facts
+                     WHERE sentence_id >= :first AND detail IS NOT NULL
+                     ORDER BY sentence_id, name)
+               GROUP BY sentence_id) n ON n.sentence_id = s.sentence_id
+    ORDER BY s.sentence_id
+"""
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    """Empty evidence tables, indexed for listing facts (by kind and article) and for going
+    from a sentence to its facts and from an article to its sentences."""
+    folded = dict.fromkeys(FOLDED_COLUMNS, str)
+    for table, columns in (
+        ("search_facts", FACT_COLUMNS),
+        ("search_sentences", SENTENCE_COLUMNS),
+        ("search_sentences_folded", folded),
+    ):
+        db[table].create({"id": int, **columns}, pk="id", replace=True)
+    # fact_evidence lists facts by kind and article: read in that order, stopped at a page
+    db["search_facts"].create_index(
+        ["fact", "article_id", "evidence_field"], index_name="ix_search_facts_order"
+    )
+    db["search_facts"].create_index(["sentence_id"], index_name="ix_search_facts_sentence")
+    db["search_sentences"].create_index(["article_id"], index_name="ix_search_sentences_article")
+
+
+def _next_id(db: sqlite_utils.Database, table: str) -> int:
+    return db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM [{table}]").fetchone()[0]
+
+
+def insert(db: sqlite_utils.Database, fold_function: str, where: str = "1") -> int:
+    """The facts and sentences of the articles matching ``where`` (a condition on
+    ``article_id``), numbered on from the last ids, and their folded text (by the SQL
+    function ``fold_function``). Returns the first new sentence id."""
+    first = _next_id(db, "search_sentences")
+    db.execute(INSERT_FACTS.format(names=FACT_NAMES, facts=facts_query(where)), {"base": first - 1})
+    db.execute(INSERT_SENTENCES, {"first": first})
+    folded = ", ".join(f"{fold_function}([{c}])" for c in FOLDED_COLUMNS)
+    db.execute(
+        f"INSERT INTO search_sentences_folded (id, {', '.join(FOLDED_COLUMNS)}) "
+        f"SELECT id, {folded} FROM search_sentences WHERE id >= :first ORDER BY id",
+        {"first": first},
+    )
+    return first
+
+
+def index_new(db: sqlite_utils.Database, first: int) -> None:
+    """Put the sentences numbered from ``first`` into both full-text indexes."""
+    for table in ("search_sentences", "search_sentences_folded"):
+        index_rows(db, table, "id", f"id >= {int(first)}", delete=False)
+
+
+def delete(db: sqlite_utils.Database, where: str) -> None:
+    """Take the facts and sentences of the articles matching ``where`` (a condition on
+    ``article_id``) out of the tables and their full-text indexes."""
+    sentences = f"id IN (SELECT id FROM search_sentences WHERE {where})"
+    for table in ("search_sentences_folded", "search_sentences"):
+        index_rows(db, table, "id", sentences, delete=True)
+        db.execute(f"DELETE FROM [{table}] WHERE {sentences}")
+    db.execute(f"DELETE FROM search_facts WHERE {where}")
