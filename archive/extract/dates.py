@@ -20,22 +20,29 @@ from __future__ import annotations
 import bisect
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from archive.parse.dates import PartialDate
 
-TIME_OF_DAY = r"(?:[Nn]gày|[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Hh]ôm|[Đđ]êm|[Rr]ạng sáng)"
+# Alternatives spelled out (``Ngày|ngày``, not ``[Nn]gày``) and patterns that begin with a
+# character, not an assertion or an optional part: the regex engine then skips to where such
+# a character stands instead of trying every position of the text.
+TIME_OF_DAY = (
+    "(?:Ngày|ngày|Sáng|sáng|Chiều|chiều|Tối|tối|Trưa|trưa|Hôm|hôm|Đêm|đêm|Rạng sáng|rạng sáng)"
+)
 YEAR = r"(?P<year>(?:19|20)\d{2})"
 YEAR_AFTER = rf"(?:[/-]{YEAR}|\s+năm\s+{YEAR})?"
 CLOCK = r"\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?"
 DATE_PATTERNS = (
     # từ ngày 12 đến 16/9/2023, từ ngày 4-7/1/2012: the first day counts
     re.compile(
-        rf"(?:từ )?ngày (?P<day>\d{{1,2}})\s*(?:-|đến)\s*\d{{1,2}}[/-](?P<month>\d{{1,2}})"
+        rf"(?:từ ngày|ngày) (?P<day>\d{{1,2}})\s*(?:-|đến)\s*\d{{1,2}}[/-](?P<month>\d{{1,2}})"
         rf"(?:[/-]{YEAR})?(?!\d)"
     ),
-    re.compile(rf"(?<![\d/])(?P<day>\d{{1,2}})[/.-](?P<month>\d{{1,2}})[/.-]{YEAR}(?!\d)"),
+    re.compile(rf"(?P<day>\d(?<![\d/]\d)\d?)[/.-](?P<month>\d{{1,2}})[/.-]{YEAR}(?!\d)"),
     re.compile(
         rf"{TIME_OF_DAY}(?: ngày)? (?P<day>\d{{1,2}})[/.-](?P<month>\d{{1,2}})"
         rf"(?:\s+năm\s+{YEAR})?(?![\d/-])"
@@ -45,15 +52,40 @@ DATE_PATTERNS = (
     # (13/1): a bracketed date after "hôm nay", "tối qua"...
     re.compile(r"\((?P<day>\d{1,2})/(?P<month>\d{1,2})\)"),
 )
-MONTH_RANGE = re.compile(
-    r"(?:[Tt]ừ )?(?:[Nn]gày )?(?P<day>\d{1,2})[./](?P<month>\d{1,2})\s*(?:[-–—]|đến)\s*"
-    r"(?:ngày )?(?P<day2>\d{1,2})[./](?P<month2>\d{1,2})(?![\d./])"
+
+
+class GatedPattern(NamedTuple):
+    """A pattern and a part each of its matches holds (``needs``: one that begins with a
+    character, which the engine finds fast): a text without that part is not scanned."""
+
+    pattern: re.Pattern[str]
+    needs: re.Pattern[str]
+
+    @classmethod
+    def of(cls, optional_start: str, rest: str) -> GatedPattern:
+        """``optional_start`` then ``rest``: the rest is what every match holds."""
+        return cls(re.compile(optional_start + rest), re.compile(rest))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if self.needs.search(text) else iter(())
+
+
+MONTH_RANGE = GatedPattern.of(
+    r"(?:[Tt]ừ )?(?:[Nn]gày )?",
+    r"(?P<day>\d{1,2})[./](?P<month>\d{1,2})\s*(?:[-–—]|đến)\s*"
+    r"(?:ngày )?(?P<day2>\d{1,2})[./](?P<month2>\d{1,2})(?![\d./])",
 )
 FULL_DATE = r"\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}"
 # A time of year the text says its events fall in ("đúng vào dịp đầu Năm mới 2017"), and
 # the months it covers; a year in the date's own sentence ("ngày 19/8, ... năm 2025").
 TIME_FRAMES = (
-    (re.compile(rf"(?:[Nn]ăm mới|[Đđ]ầu năm|[Tt]ết(?: Nguyên đán)?|[Xx]uân) {YEAR}"), (1, 3)),
+    (
+        re.compile(
+            rf"(?:Năm mới|năm mới|Đầu năm|đầu năm|Tết(?: Nguyên đán)?|tết(?: Nguyên đán)?"
+            rf"|Xuân|xuân) {YEAR}"
+        ),
+        (1, 3),
+    ),
     (re.compile(rf"[Gg]iữa năm {YEAR}"), (5, 8)),
     (re.compile(rf"[Cc]uối năm {YEAR}"), (10, 12)),
 )
@@ -68,9 +100,14 @@ RELATIVE_DAY = re.compile(
     r"(?<!\w)(?:(?P<today>(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Hh]ôm|[Đđ]êm) nay)|"
     r"(?P<yesterday>[Hh]ôm qua|(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Đđ]êm) qua))(?!\w)"
 )
-SENTENCE_YEAR = re.compile(rf"(?<![(\d/-])\bnăm {YEAR}(?![\d)])")
-TIMESTAMP = re.compile(
-    rf"(?:{CLOCK}\s*[,|-]?\s*)(?P<a>{FULL_DATE})|(?P<b>{FULL_DATE})(?=\s*[,|-]?\s*{CLOCK})"
+# "năm" not after a word character nor "(", a digit, "/" or "-" (checked once it is read).
+SENTENCE_YEAR = re.compile(rf"năm(?<![(\d/-]năm)(?<!\wnăm) {YEAR}(?![\d)])")
+# Every timestamp has a clock time: a text without one is not scanned.
+TIMESTAMP = GatedPattern(
+    re.compile(
+        rf"(?:{CLOCK}\s*[,|-]?\s*)(?P<a>{FULL_DATE})|(?P<b>{FULL_DATE})(?=\s*[,|-]?\s*{CLOCK})"
+    ),
+    re.compile(CLOCK),
 )
 ANNIVERSARY = re.compile(rf"(?P<a>{FULL_DATE})\s*[-–—]\s*(?P<b>{FULL_DATE})")
 
