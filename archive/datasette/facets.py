@@ -9,9 +9,9 @@ DISTINCT over every column). The answer is the one Datasette gives (same values,
 order and links). On a filtered page a list facet of a derived view counts the items of
 the page's rows (each row's list holds distinct values) without that DISTINCT; the other
 facets, and a database without the counts, are left to Datasette. On a page of
-``articles`` filtered by a full-text search alone, a column facet reads the matches' values
-from the column's index (``search_ix_articles_outlet``...) rather than from rows of several
-kilobytes.
+``articles`` filtered by a full-text search alone, the column facets read the matches'
+values from one index holding them all (``search_ix_articles_outlet``...), counted in one
+pass, rather than from rows of several kilobytes (``searched.py``).
 """
 
 from __future__ import annotations
@@ -24,14 +24,10 @@ from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from archive.counts import COUNTED_FACETS, FACET_COUNTS
+from archive.datasette import searched
 from archive.lists import listed_columns
 
-# Tables whose rows hold long texts (an article's body and file): a facet over many of
-# their rows reads its column's index rather than the rows.
-WIDE_TABLES = frozenset({"articles"})
 LISTED = listed_columns()  # (view, list column) of the derived views
-# Query parameters that are conditions on the rows, besides the column filters (col=, col__op=)
-CONDITIONS = frozenset({"_where", "_through"})
 
 STORED = f"""
 SELECT value, count FROM {FACET_COUNTS} WHERE view = :view AND facet = :facet
@@ -60,12 +56,63 @@ class StoredCounts:
         longer than the facet time limit allows (list facets of a filtered page at 100,000
         articles were dropped)."""
         stored = await self._stored_columns()
-        results, timed_out = [], []
-        for config in super().get_configs():
+        configs = super().get_configs()
+        together, results, timed_out = await self._searched_together(configs)
+        for config in configs:
+            if _column(config) in together:
+                continue
             done, late = await self._one(config, stored)
             results += done
             timed_out += late
         return results, timed_out
+
+    async def _searched_together(self, configs: list[dict]) -> tuple[set, list, list]:
+        """On a wide table filtered by a full-text search alone, its column facets counted
+        in one pass over an index holding them all: (columns done, results, timed out)."""
+        columns = [_column(config) for config in configs]
+        if self.type != "column" or not columns or not self._searched_only():
+            return set(), [], []
+        db = self.ds.get_database(self.database)
+        index = searched.index_name(self.table, columns[0])
+        if not set(columns) <= set(await searched.index_columns(db, index)):
+            return set(), [], []
+        sql = searched.through_index(self.sql, self.table, index)
+        try:
+            counted = await self._counted_together(columns, sql)
+        except QueryInterrupted:
+            return set(columns), [], columns
+        answers = [
+            await self._answer(column, config, counted[column])
+            for column, config in zip(columns, configs, strict=True)
+        ]
+        return set(columns), answers, []
+
+    async def _counted_together(self, columns: list[str], sql: str) -> dict[str, list]:
+        """Each column's (value, count) rows as Datasette's facet counts them (non-null
+        values, the most frequent first, one more than the facet size), from one grouping
+        of ``sql``'s rows by all ``columns``."""
+        names = ", ".join(f"[{column}]" for column in columns)
+        each = " UNION ALL ".join(
+            f"SELECT {i} AS facet, [{column}] AS value, sum(n) AS count FROM m "
+            f"WHERE [{column}] IS NOT NULL GROUP BY [{column}]"
+            for i, column in enumerate(columns)
+        )
+        query = (
+            f"WITH m AS MATERIALIZED (SELECT {names}, count(*) AS n FROM ({sql}) "
+            f"GROUP BY {names}) {each} ORDER BY facet, count DESC, value"
+        )
+        db = self.ds.get_database(self.database)
+        limit = self.ds.setting("facet_time_limit_ms")
+        found = await db.execute(query, self.params, custom_time_limit=limit)
+        counted: dict[str, list] = {column: [] for column in columns}
+        for row in found.rows:
+            rows = counted[columns[row["facet"]]]
+            if len(rows) <= self.get_facet_size():
+                rows.append(row)
+        return counted
+
+    def _searched_only(self) -> bool:
+        return searched.searched_only(self.table, self.request.args)
 
     async def _one(self, config: dict, stored: frozenset[str]) -> tuple[list, list]:
         """One facet's answer: (results, columns timed out)."""
@@ -87,24 +134,16 @@ class StoredCounts:
         return await super(StoredCounts, facet).facet_results()
 
     async def _narrow_sql(self, column: str) -> str:
-        """The page's rows for a facet: on a wide table (``WIDE_TABLES``) filtered by a
-        full-text search alone, read through the index on the facet column (the matches are
+        """The page's rows for a facet: on a wide table filtered by a full-text search alone
+        (``searched.py``), read through the index on the facet column (the matches are
         checked by rowid in the index, no row of text is read); else the page's SQL."""
-        keys = set(self.request.args.keys())
-        searched_only = "_search" in keys and not any(
-            k in CONDITIONS or not k.startswith("_") for k in keys
-        )
-        if self.table not in WIDE_TABLES or not searched_only:
+        if not self._searched_only():
             return self.sql
-        index = f"search_ix_{self.table}_{column}"
+        index = searched.index_name(self.table, column)
         db = self.ds.get_database(self.database)
-        found = await db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [index]
-        )
-        if not found.rows:
+        if not await searched.index_columns(db, index):
             return self.sql
-        table = f" from {escape_sqlite(self.table)} "
-        return self.sql.replace(table, f"{table}INDEXED BY [{index}] ", 1)
+        return searched.through_index(self.sql, self.table, index)
 
     async def _stored_columns(self) -> frozenset[str]:
         """The requested facets that have stored counts, when the page is unfiltered."""

@@ -9,7 +9,9 @@
 - Cells link people, organisations, topics, meetings and articles to their pages; lists
   read as lists; English labels sit beside codes and places (``cells.py``).
 - Configured facets of the derived views on an unfiltered page come from stored counts
-  (``facets.py``); a filter on a list item reads an index (``lists.py``).
+  (``facets.py``); a filter on a list item reads an index (``lists.py``); the count and
+  the facets of ``articles`` searched by full text read an index, not the articles
+  (``searched.py``).
 - Pages for an article, a meeting, a person, an organisation and a topic (``pages.py`` and
   ``templates/row-archive-<table>.html``); one search box at ``/-/search`` (``search.py``).
 """
@@ -22,7 +24,7 @@ from urllib.parse import parse_qsl, urlencode
 import datasette.handle_exception
 from datasette import Response, hookimpl
 
-from archive.datasette import cells, facets, functions, labels, lists, pages, search
+from archive.datasette import cells, facets, functions, labels, lists, pages, search, searched
 from archive.datasette.functions import MAX_TEXT
 from archive.vietnamese import normalise
 
@@ -66,6 +68,13 @@ def register_facet_classes():
 @hookimpl
 def prepare_connection(conn) -> None:
     functions.register(conn)
+
+
+@hookimpl
+def startup(datasette) -> None:
+    """Datasette's count of a page searched by full text reads an index (``searched.py``)."""
+    for db in datasette.databases.values():
+        searched.count_through_index(db)
 
 
 @hookimpl
