@@ -53,6 +53,14 @@ def cue_pattern() -> re.Pattern[str]:
 
 
 @cache
+def cue_last_words() -> re.Pattern[str]:
+    """The last word of any rank, post or honorific ("trưởng" of "Bộ trưởng"): a cue ends
+    only where this pattern finds a word."""
+    forms = [*posts(), *ranks(), *load("titles")["honorifics"]]
+    return phrase_pattern([f.split()[-1] for f in forms if f.strip()])
+
+
+@cache
 def surnames() -> frozenset[str]:
     return frozenset(normalise(s) for s in load("surnames"))
 
