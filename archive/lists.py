@@ -55,9 +55,12 @@ def build_lists(db: sqlite_utils.Database) -> None:
 
 
 def add_items(db: sqlite_utils.Database, table: str, where: str) -> None:
-    """The items of the rows of ``table`` matching ``where`` (on row ``r``)."""
+    """The items of the rows of ``table`` matching ``where`` (on row ``r``), inserted in key
+    order (in random order, at 100,000 articles, they cost twice the CPU)."""
     for items in _items(table, where):
-        db.execute(f"INSERT OR IGNORE INTO {ITEMS_TABLE} (list, value, row_id) {items}")
+        db.execute(
+            f"INSERT OR IGNORE INTO {ITEMS_TABLE} (list, value, row_id) {items} ORDER BY 1, 2, 3"
+        )
 
 
 def remove_items(db: sqlite_utils.Database, table: str, where: str) -> None:
