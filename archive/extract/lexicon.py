@@ -6,7 +6,7 @@ import os
 import re
 from functools import cache
 
-from archive.extract.text import phrase_pattern
+from archive.extract.text import phrase_alternation, phrase_pattern
 from archive.knowledge import forms_table, load
 from archive.vietnamese import name_key, normalise
 
@@ -27,12 +27,15 @@ def ranks() -> dict[str, str]:
     return {normalise(k): v for k, v in load("titles")["ranks"].items()}
 
 
+def _post_modifiers() -> str:
+    return "|".join(re.escape(m) for m in post_modifiers_en())
+
+
 @cache
 def post_pattern() -> re.Pattern[str]:
     """A post with its modifiers ("Phó Giám đốc"), case-insensitive, whole words."""
-    modifiers = "|".join(re.escape(m) for m in post_modifiers_en())
     titles = phrase_pattern(list(posts())).pattern
-    return re.compile(rf"(?:(?:{modifiers}) )?{titles}", re.IGNORECASE)
+    return re.compile(rf"(?:(?:{_post_modifiers()}) )?{titles}", re.IGNORECASE)
 
 
 @cache
@@ -47,9 +50,17 @@ def honorific_pattern() -> re.Pattern[str]:
 
 @cache
 def cue_pattern() -> re.Pattern[str]:
-    """Any rank, post or honorific: the words that announce a person's name."""
-    parts = (post_pattern().pattern, rank_pattern().pattern, honorific_pattern().pattern)
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    """Any rank, post or honorific: the words that announce a person's name. The same as
+    ``post|rank|honorific``, tried in that order, but with the post's modifiers first and
+    one word start checked for the three (not once each at every position of a text)."""
+    post = phrase_alternation(list(posts()))
+    rank = phrase_alternation(list(ranks()))
+    honorific = phrase_alternation(load("titles")["honorifics"], case_insensitive=False)
+    return re.compile(
+        rf"(?:{_post_modifiers()}) (?<!\w)(?:{post})(?!\w)"
+        rf"|(?<!\w)(?:(?:{post})(?!\w)|(?:{rank})(?!\w)|(?:{honorific})(?!\w))",
+        re.IGNORECASE,
+    )
 
 
 @cache

@@ -77,12 +77,17 @@ def words(text: str, offset: int = 0) -> list[Word]:
 def phrase_pattern(phrases: list[str], case_insensitive: bool = True) -> re.Pattern[str]:
     """One regex matching any of ``phrases`` as whole words, longest first; an empty list
     (or only blank phrases) gives a pattern that matches nothing, never the empty string."""
+    body = phrase_alternation(phrases, case_insensitive)
+    flags = re.IGNORECASE if case_insensitive else 0
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+
+
+def phrase_alternation(phrases: list[str], case_insensitive: bool = True) -> str:
+    """The phrases of :func:`phrase_pattern` as one regex, without its word boundaries."""
     forms = {normalise(p) for p in phrases if p and p.strip()}
     if case_insensitive:
         forms = {f.lower() for f in forms}
-    body = _trie_alternation(sorted(forms)) or "(?!)"
-    flags = re.IGNORECASE if case_insensitive else 0
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+    return _trie_alternation(sorted(forms)) or "(?!)"
 
 
 def _trie_alternation(forms: list[str]) -> str:
