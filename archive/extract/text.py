@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -88,6 +89,18 @@ def phrase_alternation(phrases: list[str], case_insensitive: bool = True) -> str
     if case_insensitive:
         forms = {f.lower() for f in forms}
     return _trie_alternation(sorted(forms)) or "(?!)"
+
+
+def matches_at(
+    pattern: re.Pattern[str], text: str, starts: list[int], end: int
+) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text, starts[0], end)`` gives when ``starts`` holds every
+    position where a match can begin (found by a cheaper pattern): only those are tried."""
+    after = 0
+    for start in starts:
+        if start >= after and (m := pattern.match(text, start, end)):
+            after = m.end()
+            yield m
 
 
 def _trie_alternation(forms: list[str]) -> str:

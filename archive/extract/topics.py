@@ -6,7 +6,7 @@ import bisect
 import re
 from functools import cache
 
-from archive.extract.text import Sentence, phrase_pattern
+from archive.extract.text import Sentence, matches_at, phrase_alternation, phrase_pattern
 from archive.facts import TopicMention
 from archive.knowledge import load
 from archive.vietnamese import normalise
@@ -30,6 +30,14 @@ def topics_pattern() -> tuple[re.Pattern[str], tuple[str, ...]]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)"), slugs
 
 
+@cache
+def topic_starts() -> re.Pattern[str]:
+    """Where any topic's phrase begins (an empty match there, all phrases as one trie):
+    :func:`topics_pattern` is then tried only at those places."""
+    phrases = [p for topic in load("topics").values() for p in topic["phrases"]]
+    return re.compile(rf"(?<!\w)(?=(?:{phrase_alternation(phrases)})(?!\w))")
+
+
 def topic_mentions(body_sentences: list[Sentence]) -> list[TopicMention]:
     """Every sentence's topics, each with the first phrase that names it there (all topics'
     phrases are searched in one pass over the body)."""
@@ -42,7 +50,8 @@ def topic_mentions(body_sentences: list[Sentence]) -> list[TopicMention]:
     starts = [s.start for s in body_sentences]
     found: dict[tuple[str, int], TopicMention] = {}
     pattern, slugs = topics_pattern()
-    for m in pattern.finditer(lower):
+    phrase_starts = [m.start() for m in topic_starts().finditer(lower)]
+    for m in matches_at(pattern, lower, phrase_starts, len(lower)):
         slug = slugs[int(m.lastgroup[1:])]
         index = bisect.bisect_right(starts, m.start()) - 1
         sentence = body_sentences[index] if index >= 0 else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from archive.extract import lexicon
-from archive.extract.text import Sentence
+from archive.extract.text import Sentence, matches_at
 from archive.knowledge import load
 from archive.vietnamese import normalise
 
@@ -94,15 +94,6 @@ def verb_starts() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?=(?:{verbs})(?!\w))", re.IGNORECASE)
 
 
-def _matches(pattern: re.Pattern[str], text: str, starts: list[int], end: int):
-    """What ``pattern.finditer(text, starts[0], end)`` gives, trying only ``starts``."""
-    after = 0
-    for start in starts:
-        if start >= after and (m := pattern.match(text, start, end)):
-            after = m.end()
-            yield m
-
-
 def find_verbs(sentence: Sentence, framing: list[tuple[int, int]]) -> list[Verb]:
     """Every meeting verb in the sentence outside framing clauses, in text order."""
     text = sentence.segment.text
@@ -111,7 +102,7 @@ def find_verbs(sentence: Sentence, framing: list[tuple[int, int]]) -> list[Verb]
     if not starts:
         return found
     for kind, pattern, roles, generic in verb_patterns():
-        for m in _matches(pattern, text, starts, sentence.end):
+        for m in matches_at(pattern, text, starts, sentence.end):
             if not inside(m.start(), framing) and not any(
                 m.start() < v.end and v.start < m.end() for v in found
             ):
