@@ -78,9 +78,14 @@ def words(text: str, offset: int = 0) -> list[Word]:
 def phrase_pattern(phrases: list[str], case_insensitive: bool = True) -> re.Pattern[str]:
     """One regex matching any of ``phrases`` as whole words, longest first; an empty list
     (or only blank phrases) gives a pattern that matches nothing, never the empty string."""
-    body = phrase_alternation(phrases, case_insensitive)
-    flags = re.IGNORECASE if case_insensitive else 0
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+    if case_insensitive:
+        body = phrase_alternation(phrases)
+        return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+    # "(?<!\w)B..." written "B(?<!\wB)...": a pattern that begins with a character, which
+    # the regex engine skips to instead of trying every position of the text.
+    forms = {normalise(p) for p in phrases if p and p.strip()}
+    body = _trie_alternation(sorted(forms), word_start_checked_after=True) or "(?!)"
+    return re.compile(rf"(?:{body})(?!\w)")
 
 
 def phrase_alternation(phrases: list[str], case_insensitive: bool = True) -> str:
@@ -103,21 +108,28 @@ def matches_at(
             yield m
 
 
-def _trie_alternation(forms: list[str]) -> str:
+def _trie_alternation(forms: list[str], word_start_checked_after: bool = False) -> str:
     """``forms`` as one regex that shares their common beginnings (``Trung (?:Quốc|Hoa)``),
     so a position is tried in one pass, not once per form; a longer form is tried before a
-    shorter one it continues (the optional tail is greedy)."""
+    shorter one it continues (the optional tail is greedy). ``word_start_checked_after``:
+    each first character is followed by a check that no word character precedes it."""
     trie: dict = {}
     for form in forms:
         node = trie
         for char in form:
             node = node.setdefault(char, {})
         node[None] = {}
-    return _node_pattern(trie)
+    return _node_pattern(trie, word_start_checked_after)
 
 
-def _node_pattern(node: dict) -> str:
-    branches = [re.escape(char) + _node_pattern(child) for char, child in node.items() if char]
+def _node_pattern(node: dict, word_start_checked_after: bool = False) -> str:
+    branches = [
+        re.escape(char)
+        + (rf"(?<!\w{re.escape(char)})" if word_start_checked_after else "")
+        + _node_pattern(child)
+        for char, child in node.items()
+        if char
+    ]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
