@@ -23,35 +23,36 @@ FACT_COLUMNS = {
     "evidence_field": str,
     "evidence_start": int,
     "evidence_end": int,
-    "evidence": str,
-    "sentence_id": int,
+    "sentence_id": int,  # the sentence's text is stored once, in search_sentences
 }
 SENTENCE_COLUMNS = {"article_id": int, "evidence_field": str, "evidence": str, "names": str}
 FOLDED_COLUMNS = ("evidence", "names")  # of search_sentences_folded (same ids)
 SEPARATOR = " · "  # between the names of a sentence's facts
 
+STORED = FACT_NAMES.removesuffix(", evidence")  # a fact's columns but its sentence
+SENTENCE_KEY = "article_id, evidence_field, evidence"  # sentences are numbered in this order
 # The facts of some articles, numbered on from the last id (by kind, article, place); each
-# with the number of its sentence, numbered on from ``:base`` (by article and text).
-INSERT_FACTS = """
-    INSERT INTO search_facts ({names}, sentence_id)
-    SELECT {names}, :base + dense_rank() OVER (ORDER BY article_id, evidence_field, evidence)
-    FROM ({facts}) ORDER BY fact, article_id, evidence_start
+# with the number of its sentence, numbered on from ``:first``.
+INSERT_FACTS = f"""
+    INSERT INTO search_facts ({STORED}, sentence_id)
+    SELECT {STORED}, :first - 1 + dense_rank() OVER (ORDER BY {SENTENCE_KEY})
+    FROM ({{facts}}) ORDER BY fact, article_id, evidence_start
 """
-# Each sentence of the facts numbered from ``:first``, with its facts' subjects and details
+# The sentences of the same facts, numbered the same way, with their facts' subjects and
+# details (``search_facts`` holds them by then)
 INSERT_SENTENCES = f"""
-    INSERT INTO search_sentences (id, article_id, evidence_field, evidence, names)
-    SELECT f.sentence_id, f.article_id, f.evidence_field, f.evidence, n.names
-    FROM (SELECT sentence_id, min(id) AS fact_id FROM search_facts
-          WHERE sentence_id >= :first GROUP BY sentence_id) s
-    JOIN search_facts f ON f.id = s.fact_id
+    INSERT INTO search_sentences (id, {SENTENCE_KEY}, names)
+    SELECT s.id, s.article_id, s.evidence_field, s.evidence, n.names
+    FROM (SELECT :first - 1 + row_number() OVER (ORDER BY {SENTENCE_KEY}) AS id, {SENTENCE_KEY}
+          FROM ({{facts}}) GROUP BY {SENTENCE_KEY}) s
     LEFT JOIN (SELECT sentence_id, group_concat(name, '{SEPARATOR}') AS names
                FROM (SELECT sentence_id, subject AS name FROM search_facts
                      WHERE sentence_id >= :first AND subject IS NOT NULL
                      UNION SELECT sentence_id, detail FROM search_facts
                      WHERE sentence_id >= :first AND detail IS NOT NULL
                      ORDER BY sentence_id, name)
-               GROUP BY sentence_id) n ON n.sentence_id = s.sentence_id
-    ORDER BY s.sentence_id
+               GROUP BY sentence_id) n ON n.sentence_id = s.id
+    ORDER BY s.id
 """
 
 
@@ -81,9 +82,9 @@ def insert(db: sqlite_utils.Database, fold_function: str, where: str = "1") -> i
     """The facts and sentences of the articles matching ``where`` (a condition on
     ``article_id``), numbered on from the last ids, and their folded text (by the SQL
     function ``fold_function``). Returns the first new sentence id."""
-    first = _next_id(db, "search_sentences")
-    db.execute(INSERT_FACTS.format(names=FACT_NAMES, facts=facts_query(where)), {"base": first - 1})
-    db.execute(INSERT_SENTENCES, {"first": first})
+    first, facts = _next_id(db, "search_sentences"), facts_query(where)
+    db.execute(INSERT_FACTS.format(facts=facts), {"first": first})
+    db.execute(INSERT_SENTENCES.format(facts=facts), {"first": first})
     folded = ", ".join(f"{fold_function}([{c}])" for c in FOLDED_COLUMNS)
     db.execute(
         f"INSERT INTO search_sentences_folded (id, {', '.join(FOLDED_COLUMNS)}) "

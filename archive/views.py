@@ -194,7 +194,14 @@ FACT_NAMES = (
 )
 
 VIEWS: dict[str, str] = {
-    "evidence": f"SELECT {FACT_NAMES} FROM search_facts",
+    # each fact's sentence is stored once, in search_sentences (archive/evidence.py); read
+    # by a subquery, which a page that does not show it (a count, a facet) never runs
+    "evidence": """
+        SELECT f.fact, f.article_id, f.subject, f.detail, f.evidence_field, f.evidence_start,
+               f.evidence_end,
+               (SELECT s.evidence FROM search_sentences s WHERE s.id = f.sentence_id) AS evidence
+        FROM search_facts f
+    """,
     **{name: f"SELECT * FROM [{table_of(name)}]" for name in BROWSE_TABLES},
     # articles naming each subject per year: counted from articles_browse (counts.py)
     "topics_by_year": """

@@ -51,7 +51,7 @@ ORDER BY hit.rank
 FACTS_EXACT = f"""
 WITH hit AS ({best("search_sentences_fts", "vi_match(:q)")})
 SELECT f.id, f.fact, f.subject, f.detail, f.article_id, f.evidence_field, f.evidence_start,
-       f.evidence_end, f.evidence,
+       f.evidence_end, search_sentences_fts.evidence,
        highlight(search_sentences_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}') AS excerpt
 FROM hit JOIN search_sentences_fts ON search_sentences_fts.rowid = hit.rowid
 JOIN search_facts f ON f.sentence_id = hit.rowid
@@ -60,8 +60,8 @@ WHERE search_sentences_fts MATCH vi_match(:q) ORDER BY hit.rank, f.id LIMIT {LIM
 FACTS_FOLDED = f"""
 WITH hit AS ({best("search_sentences_folded_fts", "vi_fold_match(:q)")})
 SELECT f.id, f.fact, f.subject, f.detail, f.article_id, f.evidence_field, f.evidence_start,
-       f.evidence_end, f.evidence
-FROM hit JOIN search_facts f ON f.sentence_id = hit.rowid
+       f.evidence_end, s.evidence
+FROM hit JOIN search_sentences s ON s.id = hit.rowid JOIN search_facts f ON f.sentence_id = s.id
 ORDER BY hit.rank, f.id LIMIT {LIMIT}
 """
 # People (any spelling: Vietnamese, English/pinyin, other spellings), organisations, topics
