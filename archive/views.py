@@ -152,8 +152,8 @@ def table_of(view: str) -> str:
     return f"search_{view}"
 
 
-# Every fact with its evidence sentence: the rows of ``search_facts`` (numbered, searched
-# and faceted there), which the ``evidence`` view lists. ``{where}`` is a condition on
+# Every fact with its evidence sentence: the rows of ``search_facts`` (numbered and faceted
+# there, searched through their sentences), which the ``evidence`` view lists. ``{where}`` is a condition on
 # ``article_id``, in each part (SQLite would not push it into a compound subquery).
 FACTS = """
     SELECT 'person' AS fact, ap.article_id, p.name AS subject, ap.surface AS detail,
