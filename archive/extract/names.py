@@ -47,9 +47,10 @@ def capitalised_runs(sentence: Sentence) -> tuple[tuple[Word, ...], ...]:
     text = sentence.segment.text
     last = None
     for match in CAPITALISED_WORD.finditer(text, sentence.start, sentence.end):
-        word = Word(match.group(), match.start(), match.end())
-        if last is not None and _joins(text, last, word):  # nothing else between them
-            runs[-1].append(word)
+        start, end = match.span()
+        word = Word(match.group(), start, end)
+        if last is not None and start - last.end <= 2 and _joins(text, last, word):
+            runs[-1].append(word)  # nothing else between them
         else:
             runs.append([word])
         last = word
@@ -91,7 +92,16 @@ def cut_after_country(run: list[Word], text: str) -> tuple[list[Word], str | Non
     """Drop a leading organisation/country/place part of a run (``Trung Quốc Quách ...``).
     Only a part that the run starts with is cut: a place inside a name stays (``Trương Hòa
     Bình``, ``Lê Hồng Hà``)."""
-    run_text = text[run[0].start : run[-1].end]
+    cut, country = _leading_place(text[run[0].start : run[-1].end])
+    if not cut:
+        return run, None
+    return [w for w in run if w.start >= run[0].start + cut], country
+
+
+@lru_cache(maxsize=4096)
+def _leading_place(run_text: str) -> tuple[int, str | None]:
+    """How many characters of a run its leading country, place or body takes, and the
+    country they name (remembered by text: the same runs come back, article after article)."""
     spans = sorted(
         m.span()
         for p in (country_pattern(), place_pattern(), lexicon.organisation_pattern())
@@ -101,10 +111,7 @@ def cut_after_country(run: list[Word], text: str) -> tuple[list[Word], str | Non
     for start, end in spans:
         if start <= cut + 1 and end > cut:  # contiguous with what is cut so far
             cut = end
-    if not cut:
-        return run, None
-    rest = [w for w in run if w.start >= run[0].start + cut]
-    return rest, country_of_text(run_text[:cut])
+    return cut, country_of_text(run_text[:cut]) if cut else None
 
 
 def is_foreign_latin(candidate: list[Word]) -> bool:
@@ -166,7 +173,9 @@ def named_after(text: str, start: int) -> bool:
     return bool(NAMED_AFTER.search(text[max(0, start - 20) : start]))
 
 
+@lru_cache(maxsize=4096)
 def not_a_name(text: str) -> bool:
+    """A place, a country or a body (remembered by text, like :func:`_leading_place`)."""
     key = name_key(text)
     unit, _, rest = text.partition(" ")
     return bool(

@@ -24,6 +24,7 @@ UNIT_LED = re.compile(
 Post = tuple[str | None, str | None, str | None, int]  # rank, title, organisation, offset
 POSTED_AT = re.compile(r"\s+(?:tại|ở)\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*(?=\s*$|\s*,)")
 CHAIN_JOINERS = re.compile(r"\s*(?:làm|kiêm|và là)?\s*")
+SPACES = re.compile(r"\s*")
 
 
 def _org_extent(text: str) -> str | None:
@@ -31,7 +32,7 @@ def _org_extent(text: str) -> str | None:
     text = text[:ORG_WINDOW]  # an organisation is at most ORG_MAX_WORDS words: read no further
     known = lexicon.organisation_pattern().match(text)
     taken: list[Word] = []
-    all_words = words(text)
+    all_words = words(text, limit=ORG_MAX_WORDS + NAME_WORDS[1] + 1)  # all it can look at
     for index, w in enumerate(all_words):
         if text[taken[-1].end if taken else 0 : w.start].strip(" "):
             break
@@ -57,7 +58,7 @@ def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
     found: list[Post] = []
     position = 0
     while True:
-        position += len(text[position:]) - len(text[position:].lstrip())
+        position = SPACES.match(text, position).end()
         rank = lexicon.rank_pattern().match(text, position)
         if rank:
             found.append((rank.group(0), None, None, offset + position))

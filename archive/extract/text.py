@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from typing import NamedTuple
 
 from archive.facts import Span
@@ -71,8 +72,10 @@ def _trimmed(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def words(text: str, offset: int = 0) -> list[Word]:
-    return [Word(m.group(0), m.start() + offset, m.end() + offset) for m in WORD.finditer(text)]
+def words(text: str, offset: int = 0, limit: int | None = None) -> list[Word]:
+    """The words of ``text`` (the first ``limit`` of them), offsets moved by ``offset``."""
+    found = islice(WORD.finditer(text), limit)
+    return [Word(m.group(0), m.start() + offset, m.end() + offset) for m in found]
 
 
 def phrase_pattern(phrases: list[str], case_insensitive: bool = True) -> re.Pattern[str]:
