@@ -141,13 +141,16 @@ def looks_like_name(candidate: list[Word], framed: bool = False) -> bool:
         return low <= len(candidate) <= lexicon.longest_framed_name() and framed_name(candidate)
     if not low <= len(candidate) <= high:
         return False
-    if name_key(" ".join(w.text for w in candidate)) in lexicon.known_people():
-        return True
-    if is_foreign_latin(candidate):
-        return True
-    first = candidate[0].text
+    return (  # the known-people list last: the dearest look-up
+        _family_name_first(candidate)
+        or is_foreign_latin(candidate)
+        or name_key(" ".join(w.text for w in candidate)) in lexicon.known_people()
+    )
+
+
+def _family_name_first(candidate: list[Word]) -> bool:
     return (
-        first in lexicon.surnames()
+        candidate[0].text in lexicon.surnames()
         and all(not w.text.isupper() or len(w.text) == 1 for w in candidate)
         and not any(w.text in lexicon.organisation_words() for w in candidate[1:])
     )

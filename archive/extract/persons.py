@@ -209,18 +209,20 @@ def _accept(candidate: Candidate, left: str, found: list[Candidate]) -> bool:
     in_brackets = bool(found) and bracketed_after(text, found[-1].end, candidate.start)
     if is_foreign_latin(words_) and not (candidate.cued and left.strip()) and not in_brackets:
         return False
-    known = name_key(candidate.text) in lexicon.known_people()
-    post_after = bool(AFTER_NAME_POST.match(after)) and bool(
-        lexicon.post_pattern().match(AFTER_NAME_POST.sub("", after, count=1))
-    )
-    continues_list = bool(found) and bool(LIST_JOIN.match(text[found[-1].end : candidate.start]))
-    return (
+    return (  # the cheapest tests first
         candidate.cued
-        or known
-        or post_after
-        or continues_list
         or in_brackets
+        or name_key(candidate.text) in lexicon.known_people()
+        or _post_after(after)
+        or (bool(found) and bool(LIST_JOIN.match(text[found[-1].end : candidate.start])))
         or bool(AFTER_NAME_PERSON.match(after))
+    )
+
+
+def _post_after(after: str) -> bool:
+    """A post right after the name (", Phó Giám đốc ...")."""
+    return bool(AFTER_NAME_POST.match(after)) and bool(
+        lexicon.post_pattern().match(AFTER_NAME_POST.sub("", after, count=1))
     )
 
 
