@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -44,17 +45,41 @@ def readable_date(iso: str | None, precision: str | None = None) -> str:
 # A page lists at most this many meetings, articles or people of one entity (the first,
 # with a link to the whole list where a browse view holds it): a list grows with the archive.
 LISTED_AT_MOST = 200
+# A list with a walking query (``sql/<list>_walk.sql``) of a large entity is looked for
+# among its first candidates in the page's order, twice as many as its share of them
+# says hold the first rows (most meetings have someone of the Ministry of Public
+# Security: its first 200 are among the first 250): a few hundred lookups where the whole
+# list would be sorted (tens of thousands of rows). Past this many, the list's own query.
+WALKED_AT_MOST = 20_000
+
+
+def walk_length(share: float | None) -> int | None:
+    """How many candidates to walk for the first rows of a list holding ``share`` of them,
+    or None when the list's own query is cheaper."""
+    if not share:
+        return None
+    length = math.ceil(2 * (LISTED_AT_MOST + 1) / share)
+    return length if length <= WALKED_AT_MOST else None
 
 
 async def rows(db, name: str, row_id: str) -> list[dict]:
     return [dict(row) for row in (await db.execute(SQL[name], {"id": row_id})).rows]
 
 
-async def first_rows(db, name: str, row_id: str, key: str) -> dict:
+async def first_rows(db, name: str, row_id: str, key: str, share: float | None = None) -> dict:
     """``key``: the first ``LISTED_AT_MOST`` rows of a list; ``key_more``: whether there are
-    more."""
-    sql = f"{SQL[name].rstrip()}\nLIMIT {LISTED_AT_MOST + 1}"
-    found = [dict(row) for row in (await db.execute(sql, {"id": row_id})).rows]
+    more. With the ``share`` of all candidates the list holds, a walk (``walk_length``) that
+    finds them all answers alone; one that finds fewer may have stopped short of some, and
+    the list's own query answers."""
+    wanted = LISTED_AT_MOST + 1
+    walked = walk_length(share) if f"{name}_walk" in SQL else None
+    params = {"id": row_id, "listed": wanted, "walked": walked}
+    found = []
+    if walked:
+        found = [dict(row) for row in (await db.execute(SQL[f"{name}_walk"], params)).rows]
+    if len(found) < wanted:
+        sql = f"{SQL[name].rstrip()}\nLIMIT {wanted}"
+        found = [dict(row) for row in (await db.execute(sql, params)).rows]
     return {key: found[:LISTED_AT_MOST], f"{key}_more": len(found) > LISTED_AT_MOST}
 
 
@@ -144,9 +169,11 @@ async def person_page(db, person_id: str, request) -> dict:
 
 
 async def organisation_page(db, organisation_id: str, request) -> dict:
-    found = await first_rows(db, "organisation_people", organisation_id, "people")
-    found |= await first_rows(db, "organisation_meetings", organisation_id, "meetings")
-    found |= await first_rows(db, "organisation_articles", organisation_id, "articles")
+    [shares] = await rows(db, "organisation_shares", organisation_id) or [{}]
+    found = {}
+    for key in ("people", "meetings", "articles"):
+        name = f"organisation_{key}"
+        found |= await first_rows(db, name, organisation_id, key, shares.get(name))
     with_lists(found["meetings"], "participants")
     return found | {"listed_at_most": LISTED_AT_MOST}
 

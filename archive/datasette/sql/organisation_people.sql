@@ -1,8 +1,13 @@
 -- The people holding posts at one organisation, as the articles attest them.
-SELECT p.id AS person_id, p.name, p.name_en,
+WITH first AS (
+  SELECT p.id, p.name FROM persons p
+  WHERE p.id IN (SELECT pp.person_id FROM person_positions pp
+                 JOIN positions pos ON pos.id = pp.position_id WHERE pos.organisation_id = :id)
+  ORDER BY p.name LIMIT :listed)
+SELECT f.id AS person_id, f.name, p.name_en,
        group_concat(DISTINCT COALESCE(pos.title_en, pos.title)) AS posts,
        count(DISTINCT pp.article_id) AS articles
-FROM person_positions pp JOIN positions pos ON pos.id = pp.position_id
-JOIN persons p ON p.id = pp.person_id
+FROM first f CROSS JOIN person_positions pp ON pp.person_id = f.id
+JOIN positions pos ON pos.id = pp.position_id JOIN persons p ON p.id = f.id
 WHERE pos.organisation_id = :id
-GROUP BY p.id ORDER BY p.name
+GROUP BY f.id ORDER BY f.name
