@@ -6,8 +6,9 @@ page the page a click on its top facet value gives (a filtered page).
 
 The archive is an existing file (``--db``), or N generated articles imported first.
 Prints figures; asserts nothing. Usage:
-``python benchmarks/serve_speed.py (N | --db FILE) [--repeat R] [--no-clicks] [--corpus DIR]
-[--seed S]``
+``python benchmarks/serve_speed.py (N | --db FILE) [--repeat R] [--no-clicks] [--only TEXT]...
+[--corpus DIR] [--seed S]`` (``--only``: the pages whose label holds one of the texts, e.g.
+``--only "search articles" --only "click persons_browse"``).
 """
 
 from __future__ import annotations
@@ -155,20 +156,33 @@ class PageTimes:
         return f"{times}  {self.rows:4d} rows{note}"
 
 
-def measure(server: str, db: Path, repeat: int, clicks: bool = True) -> Iterator[PageTimes]:
-    """Times of every page; a configured facet missing from the answer was dropped for time
-    (Datasette gives up on a facet past ``facet_time_limit_ms`` and shows the page without).
-    A page that fails (a query past the SQL time limit) is timed once, with its error. After
-    a facet page, with ``clicks``, the page its reader gets by clicking the most frequent
-    value of its first list facet (else of its first facet): a filtered page, which no
-    stored count answers."""
+def measure(
+    server: str, db: Path, repeat: int, clicks: bool = True, only: list[str] | None = None
+) -> Iterator[PageTimes]:
+    """Times of every page (with ``only``, of the pages whose label holds one of its texts);
+    a configured facet missing from the answer was dropped for time (Datasette gives up on
+    a facet past ``facet_time_limit_ms`` and shows the page without). A page that fails (a
+    query past the SQL time limit) is timed once, with its error. After a facet page, with
+    ``clicks``, the page its reader gets by clicking the most frequent value of its first
+    list facet (else of its first facet): a filtered page, which no stored count answers."""
     for label, (path, facets) in pages(db).items():
-        timed = time_page(label, server + path, facets, repeat)
-        yield timed
-        if clicks and facets and not timed.error:
-            clicked = click(timed.answer, facets)
-            if clicked:
-                yield time_page(label.replace("facets ", "click ", 1), clicked, facets, repeat)
+        click_label = label.replace("facets ", "click ", 1)
+        follow = clicks and bool(facets) and chosen(click_label, only)
+        if chosen(label, only):
+            timed = time_page(label, server + path, facets, repeat)
+            yield timed
+            answer = {"error": timed.error} if timed.error else timed.answer
+        elif follow:
+            answer = fetch(server + path)[1]  # the facet page, only for its top value
+        else:
+            continue
+        clicked = click(answer, facets) if follow and not answer.get("error") else None
+        if clicked:
+            yield time_page(click_label, clicked, facets, repeat)
+
+
+def chosen(label: str, only: list[str] | None) -> bool:
+    return not only or any(text in label for text in only)
 
 
 def time_page(label: str, url: str, facets: list[str], repeat: int) -> PageTimes:
@@ -247,6 +261,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, help="an existing archive to serve instead")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--no-clicks", action="store_true", help="facet pages as configured only")
+    parser.add_argument(
+        "--only", action="append", metavar="TEXT", help="pages whose label holds TEXT"
+    )
     parser.add_argument("--corpus", type=Path, help="folder for the generated corpus (kept)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
@@ -269,7 +286,8 @@ def main(argv: list[str] | None = None) -> None:
         port = free_port()
         server = serve(db, port, Path(scratch) / "serve.log")
         try:
-            found = measure(f"http://127.0.0.1:{port}", db, args.repeat, not args.no_clicks)
+            server_url = f"http://127.0.0.1:{port}"
+            found = measure(server_url, db, args.repeat, not args.no_clicks, args.only)
             report(db, found, args.repeat)
         finally:
             server.terminate()

@@ -135,3 +135,12 @@ def test_serve_benchmark_times_every_facet_page_search_and_canned_query(built_db
     assert {"click persons_browse", "click meetings"} <= {label for label, _ in measured}
     assert all(int(rows) > 0 for label, rows in measured if label.startswith(("query", "click")))
     assert "pages: slowest p95: " in out and "facets dropped for time: 0; pages failed: 0" in out
+
+
+def test_serve_benchmark_times_only_the_pages_asked(built_db, capsys):
+    """--only: the pages whose label holds one of the texts (a click: its facet page is
+    asked once for the value, not timed)."""
+    only = ["search articles", "click persons_browse"]
+    serve_speed.main(["--db", str(built_db), "--repeat", "1", *(f"--only={o}" for o in only)])
+    measured = re.findall(rf"^(\S+ \S+)\s+p50\s+{FIGURE} ms", capsys.readouterr().out, re.M)
+    assert measured == ["click persons_browse", "search articles"]
