@@ -14,6 +14,7 @@ Drafts (``drafts.py``) say who met whom by which verb; here they become meetings
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from archive.extract import lexicon
 from archive.extract.countries import HOME
@@ -184,13 +185,24 @@ def _date(draft: Draft, dates: ArticleDates, context: YearContext, previous) -> 
 def _place(sentence: Sentence) -> str | None:
     text = sentence.segment.text[sentence.start : sentence.end]
     for m in PLACE.finditer(text):
-        record = places().get(normalise(m.group("place")))
+        record = places().get(normalise(m.group("place"))) or _place_starting(m.group("place"))
         if record:
             return record["name"]
-        for form, record in places().items():
-            if m.group("place").startswith(form):
-                return record["name"]
     return None
+
+
+def _place_starting(phrase: str) -> dict | None:
+    """The first known place (in the places file's order) whose form ``phrase`` starts
+    with: one look-up per length of a form, not a test per form."""
+    table, lengths, order = places(), *_place_forms()
+    forms = [phrase[:n] for n in lengths if n <= len(phrase) and phrase[:n] in table]
+    return table[min(forms, key=order.__getitem__)] if forms else None
+
+
+@cache
+def _place_forms() -> tuple[tuple[int, ...], dict[str, int]]:
+    """The lengths of the known places' forms, and each form's rank in the file."""
+    return tuple(sorted({len(f) for f in places()})), {f: i for i, f in enumerate(places())}
 
 
 def find_meetings(

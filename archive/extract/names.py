@@ -39,10 +39,8 @@ def _capitalised_word() -> re.Pattern[str]:
 CAPITALISED_WORD = _capitalised_word()
 
 
-@lru_cache(maxsize=256)
 def capitalised_runs(sentence: Sentence) -> tuple[tuple[Word, ...], ...]:
-    """Maximal runs of capitalised words joined by single spaces (or ". " after an initial);
-    found once per sentence (names and short references both ask)."""
+    """Maximal runs of capitalised words joined by single spaces (or ". " after an initial)."""
     runs: list[list[Word]] = []
     text = sentence.segment.text
     last = None

@@ -104,10 +104,9 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
     """Name-shaped runs in a sentence that something frames as a person."""
     text = sentence.segment.text
     found: list[Candidate] = []
-    for run in capitalised_runs(sentence):
-        if len(run) < NAME_WORDS[0]:
+    for whole, run in _runs_without_cues(sentence):
+        if len(whole) < NAME_WORDS[0]:
             continue  # one capitalised word is never a whole name
-        run = _strip_leading_cues(run, text)
         rest, country = cut_after_country(run, text)
         if LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):
             country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
@@ -117,6 +116,14 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
             if candidate and _accept(candidate, _left_context(sentence, piece[0].start), found):
                 found.append(candidate)
     return found
+
+
+@lru_cache(maxsize=256)
+def _runs_without_cues(sentence: Sentence) -> tuple[tuple[tuple[Word, ...], list[Word]], ...]:
+    """Each capitalised run of a sentence, and the same without its leading cues (found once
+    per sentence: names and short references both ask)."""
+    text = sentence.segment.text
+    return tuple((run, _strip_leading_cues(run, text)) for run in capitalised_runs(sentence))
 
 
 def _candidate(sentence: Sentence, run: list[Word], country: str | None) -> Candidate | None:
@@ -230,8 +237,7 @@ def short_references(sentence: Sentence) -> list[Word]:
     """One-word references right after a cue (``ông Quách``, ``ông Trọng``)."""
     text = sentence.segment.text
     refs = []
-    for run in capitalised_runs(sentence):
-        run = _strip_leading_cues(run, text)
+    for _whole, run in _runs_without_cues(sentence):
         if len(run) != 1 or not run[0].text.isalpha():
             continue
         left = text[max(sentence.start, run[0].start - 30) : run[0].start]
