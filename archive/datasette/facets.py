@@ -67,49 +67,33 @@ class StoredCounts:
         return results, timed_out
 
     async def _searched_together(self, configs: list[dict]) -> tuple[set, list, list]:
-        """On a wide table filtered by a full-text search alone, its column facets counted
-        in one pass over an index holding them all: (columns done, results, timed out)."""
+        """On a wide table filtered by a full-text search alone, its column facets from one
+        grouping of the matches through an index holding them all (the one the page's count
+        made, else their own): (columns done, results, timed out)."""
         columns = [_column(config) for config in configs]
         if self.type != "column" or not columns or not self._searched_only():
             return set(), [], []
-        db = self.ds.get_database(self.database)
-        index = searched.index_name(self.table, columns[0])
-        if not set(columns) <= set(await searched.index_columns(db, index)):
-            return set(), [], []
-        sql = searched.through_index(self.sql, self.table, index)
-        try:
-            counted = await self._counted_together(columns, sql)
-        except QueryInterrupted:
-            return set(columns), [], columns
+        key = searched.page_key(self.database, self.table, self.sql, self.params)
+        found = searched.remembered(key)
+        if found is None or not set(columns) <= set(found.columns):
+            db = self.ds.get_database(self.database)
+            index = searched.index_name(self.table, columns[0])
+            indexed = await searched.index_columns(db, index)
+            if not set(columns) <= set(indexed):
+                return set(), [], []
+            limit = self.ds.setting("facet_time_limit_ms")
+            try:
+                found = await searched.matches(
+                    db.execute, key, self.sql, index, indexed, custom_time_limit=limit
+                )
+            except QueryInterrupted:
+                return set(columns), [], columns
+        size = self.get_facet_size() + 1
         answers = [
-            await self._answer(column, config, counted[column])
+            await self._answer(column, config, found.facet(column, size))
             for column, config in zip(columns, configs, strict=True)
         ]
         return set(columns), answers, []
-
-    async def _counted_together(self, columns: list[str], sql: str) -> dict[str, list]:
-        """Each column's (value, count) rows as Datasette's facet counts them (non-null
-        values, the most frequent first, one more than the facet size), from one grouping
-        of ``sql``'s rows by all ``columns``."""
-        names = ", ".join(f"[{column}]" for column in columns)
-        each = " UNION ALL ".join(
-            f"SELECT {i} AS facet, [{column}] AS value, sum(n) AS count FROM m "
-            f"WHERE [{column}] IS NOT NULL GROUP BY [{column}]"
-            for i, column in enumerate(columns)
-        )
-        query = (
-            f"WITH m AS MATERIALIZED (SELECT {names}, count(*) AS n FROM ({sql}) "
-            f"GROUP BY {names}) {each} ORDER BY facet, count DESC, value"
-        )
-        db = self.ds.get_database(self.database)
-        limit = self.ds.setting("facet_time_limit_ms")
-        found = await db.execute(query, self.params, custom_time_limit=limit)
-        counted: dict[str, list] = {column: [] for column in columns}
-        for row in found.rows:
-            rows = counted[columns[row["facet"]]]
-            if len(rows) <= self.get_facet_size():
-                rows.append(row)
-        return counted
 
     def _searched_only(self) -> bool:
         return searched.searched_only(self.table, self.request.args)
