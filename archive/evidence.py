@@ -26,7 +26,6 @@ FACT_COLUMNS = {
     "sentence_id": int,  # the sentence's text is stored once, in search_sentences
 }
 SENTENCE_COLUMNS = {"article_id": int, "evidence_field": str, "evidence": str, "names": str}
-FOLDED_COLUMNS = ("evidence", "names")  # of search_sentences_folded (same ids)
 SEPARATOR = " · "  # between the names of a sentence's facts
 
 STORED = FACT_NAMES.removesuffix(", evidence")  # a fact's columns but its sentence
@@ -59,13 +58,8 @@ INSERT_SENTENCES = f"""
 def create_tables(db: sqlite_utils.Database) -> None:
     """Empty evidence tables, indexed for listing facts (by kind and article) and for going
     from a sentence to its facts and from an article to its sentences."""
-    folded = dict.fromkeys(FOLDED_COLUMNS, str)
-    for table, columns in (
-        ("search_facts", FACT_COLUMNS),
-        ("search_sentences", SENTENCE_COLUMNS),
-        ("search_sentences_folded", folded),
-    ):
-        db[table].create({"id": int, **columns}, pk="id", replace=True)
+    db["search_facts"].create({"id": int, **FACT_COLUMNS}, pk="id", replace=True)
+    db["search_sentences"].create({"id": int, **SENTENCE_COLUMNS}, pk="id", replace=True)
     # fact_evidence lists facts by kind and article: read in that order, stopped at a page
     db["search_facts"].create_index(
         ["fact", "article_id", "evidence_field"], index_name="ix_search_facts_order"
@@ -78,33 +72,23 @@ def _next_id(db: sqlite_utils.Database, table: str) -> int:
     return db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM [{table}]").fetchone()[0]
 
 
-def insert(db: sqlite_utils.Database, fold_function: str, where: str = "1") -> int:
+def insert(db: sqlite_utils.Database, where: str = "1") -> int:
     """The facts and sentences of the articles matching ``where`` (a condition on
-    ``article_id``), numbered on from the last ids, and their folded text (by the SQL
-    function ``fold_function``). Returns the first new sentence id."""
+    ``article_id``), numbered on from the last ids. Returns the first new sentence id."""
     first, facts = _next_id(db, "search_sentences"), facts_query(where)
     db.execute(INSERT_FACTS.format(facts=facts), {"first": first})
     db.execute(INSERT_SENTENCES.format(facts=facts), {"first": first})
-    folded = ", ".join(f"{fold_function}([{c}])" for c in FOLDED_COLUMNS)
-    db.execute(
-        f"INSERT INTO search_sentences_folded (id, {', '.join(FOLDED_COLUMNS)}) "
-        f"SELECT id, {folded} FROM search_sentences WHERE id >= :first ORDER BY id",
-        {"first": first},
-    )
     return first
 
 
 def index_new(db: sqlite_utils.Database, first: int) -> None:
-    """Put the sentences numbered from ``first`` into both full-text indexes."""
-    for table in ("search_sentences", "search_sentences_folded"):
-        index_rows(db, table, "id", f"id >= {int(first)}", delete=False)
+    """Put the sentences numbered from ``first`` into their full-text indexes."""
+    index_rows(db, "search_sentences", f"id >= {int(first)}", delete=False)
 
 
 def delete(db: sqlite_utils.Database, where: str) -> None:
     """Take the facts and sentences of the articles matching ``where`` (a condition on
     ``article_id``) out of the tables and their full-text indexes."""
-    sentences = f"id IN (SELECT id FROM search_sentences WHERE {where})"
-    for table in ("search_sentences_folded", "search_sentences"):
-        index_rows(db, table, "id", sentences, delete=True)
-        db.execute(f"DELETE FROM [{table}] WHERE {sentences}")
+    index_rows(db, "search_sentences", where, delete=True)
+    db.execute(f"DELETE FROM search_sentences WHERE {where}")
     db.execute(f"DELETE FROM search_facts WHERE {where}")

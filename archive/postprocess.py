@@ -14,15 +14,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import counts, evidence, lists, names
+from archive import counts, evidence, fulltext, lists, names
 from archive.datasette import configured_facets, sortable_columns
-from archive.fulltext import FTS_TABLES, drop_obsolete_indexes, index_rows, index_table
 from archive.knowledge import load
 from archive.touched import STALE_TABLE
 from archive.vietnamese import fold
 from archive.views import BROWSE_KEYS, BROWSE_TABLES, VIEWS, browse_query, table_of
-
-OBSOLETE_TABLES = ("search_facts_folded",)  # made by earlier versions
 
 
 def _replace_table(
@@ -83,41 +80,16 @@ def build_countries(db: sqlite_utils.Database) -> None:
 FOLD_FUNCTION = "archive_fold"  # fold() as an SQL function of the post-processing connection
 
 
-FOLD_CACHED_CHARS = 1000  # names and sentences; an article's body is folded once anyway
-
-
-def _fold(text: str | None) -> str:
-    """``fold`` for SQL; facts repeat names and sentences (one sentence, several facts), which
-    are remembered (bodies are not: 65,536 of them held 330 MB at 100,000 articles)."""
-    text = text or ""
-    return _fold_short(text) if len(text) <= FOLD_CACHED_CHARS else fold(text)
-
-
 @lru_cache(maxsize=1 << 14)
-def _fold_short(text: str) -> str:
-    return fold(text)
+def _fold(text: str | None) -> str:
+    """``fold`` for SQL, of names (they repeat)."""
+    return fold(text or "")
 
 
 def _connect(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
     db.register_function(_fold, deterministic=True, name=FOLD_FUNCTION)
     return db
-
-
-def insert_folded_articles(db: sqlite_utils.Database, where: str = "1") -> None:
-    """Fold the title and body of the articles matching ``where`` (rows are not held)."""
-    db.execute(
-        "INSERT INTO search_articles_folded (article_id, title, body) "
-        f"SELECT id, {FOLD_FUNCTION}(title), {FOLD_FUNCTION}(body) FROM articles "
-        f"WHERE {where} ORDER BY id"
-    )
-
-
-def build_folded_articles(db: sqlite_utils.Database) -> None:
-    """``search_articles_folded``: title and body without diacritics, for accent-free search."""
-    columns = {"article_id": int, "title": str, "body": str}
-    db["search_articles_folded"].create(columns, pk="article_id", replace=True)
-    insert_folded_articles(db)
 
 
 COVERED_AT_MOST = 3  # a table with 2 or 3 column facets gets indexes covering them all
@@ -168,7 +140,7 @@ def build_facts(db: sqlite_utils.Database) -> None:
     """``search_facts`` and ``search_sentences`` (archive/evidence.py): every fact with its
     evidence sentence, for searching evidence and listing it (the ``evidence`` view)."""
     evidence.create_tables(db)
-    evidence.insert(db, FOLD_FUNCTION)
+    evidence.insert(db)
     facets = tuple(facet_columns("evidence"))
     _index(db, "search_facts", ["article_id", *facets], facets=facets)
 
@@ -189,14 +161,11 @@ def ensure_db_shape(path: str | Path) -> None:
     db = _connect(path)
     for view in VIEWS:
         db.execute(f"DROP VIEW IF EXISTS [{view}]")
-    drop_obsolete_indexes(db)
-    for table in OBSOLETE_TABLES:
-        db[table].drop(ignore=True)
+    fulltext.drop_obsolete(db)
     build_meeting_kinds(db)
     build_places(db)
     build_countries(db)
     build_browse_tables(db)
-    build_folded_articles(db)
     build_facts(db)
     counts.build_counts(db)
     with db.conn:
@@ -205,8 +174,8 @@ def ensure_db_shape(path: str | Path) -> None:
     index_served_columns(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
-    for table in FTS_TABLES:
-        index_table(db, table)
+    for index in fulltext.INDEXES:
+        fulltext.build_index(db, index)
     if db[STALE_TABLE].exists():  # everything is fresh
         db[STALE_TABLE].drop()
     db.analyze()
@@ -219,10 +188,10 @@ def ensure_db_shape(path: str | Path) -> None:
 def _is_complete(db: sqlite_utils.Database) -> bool:
     """Whether every derived table, index and view exists in the shape this code makes
     (otherwise a full ``ensure_db_shape``)."""
-    tables = set(db.table_names())
-    needed = {f"{t}_fts" for t in FTS_TABLES} | {table_of(v) for v in BROWSE_TABLES}
-    needed |= {names.NAMES_TABLE, lists.ITEMS_TABLE}
-    if not needed <= tables or not set(VIEWS) <= set(db.view_names()):
+    needed = {table_of(v) for v in BROWSE_TABLES} | {names.NAMES_TABLE, lists.ITEMS_TABLE}
+    if not needed <= set(db.table_names()) or not set(VIEWS) <= set(db.view_names()):
+        return False
+    if not fulltext.is_complete(db):
         return False
     if not counts.is_complete(db):
         return False
@@ -304,13 +273,9 @@ def _refresh_stale(db: sqlite_utils.Database) -> None:
         counts.add_counts(db, table, stale, 1)
         lists.add_items(db, table, stale)
     names.refresh_names(db, FOLD_FUNCTION, _stale("person"))
-    articles = f"article_id IN ({_stale('article')})"
-    index_rows(db, "search_articles_folded", "article_id", articles, delete=True)
-    db.execute(f"DELETE FROM search_articles_folded WHERE {articles}")
-    insert_folded_articles(db, f"id IN ({_stale('article')})")
-    index_rows(db, "search_articles_folded", "article_id", articles, delete=False)
+    articles = f"article_id IN ({_stale('article')})"  # (their text's indexes: triggers)
     counts.add_counts(db, "search_facts", f"r.{articles}", -1)
     evidence.delete(db, articles)
-    first = evidence.insert(db, FOLD_FUNCTION, articles)
+    first = evidence.insert(db, articles)
     counts.add_counts(db, "search_facts", f"r.{articles}", 1)
     evidence.index_new(db, first)

@@ -153,8 +153,9 @@ def table_of(view: str) -> str:
 
 
 # Every fact with its evidence sentence: the rows of ``search_facts`` (numbered and faceted
-# there, searched through their sentences), which the ``evidence`` view lists. ``{where}`` is a condition on
-# ``article_id``, in each part (SQLite would not push it into a compound subquery).
+# there, searched through their sentences), which the ``evidence`` view lists. ``{where}``
+# is a condition on ``article_id``, in each part (SQLite would not push it into a compound
+# subquery).
 FACTS = """
     SELECT 'person' AS fact, ap.article_id, p.name AS subject, ap.surface AS detail,
            ap.evidence_field, ap.evidence_start, ap.evidence_end, ap.evidence

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.postprocess import FTS_TABLES, ensure_db_shape
+from archive.fulltext import INDEXES
+from archive.postprocess import ensure_db_shape
 
 from .conftest import DEV_CORPUS, SEEDS, invoke
 from .test_reliability import CHANGED, semantic_dump
@@ -33,15 +34,16 @@ def derived_dump(db: Path) -> dict[str, list[str]]:
         dump = {
             t: sorted(_without_ids(r) for r in conn.execute(f"SELECT * FROM [{t}]")) for t in tables
         }
-        for table in FTS_TABLES:
-            conn.execute(f"INSERT INTO [{table}_fts] ([{table}_fts]) VALUES ('integrity-check')")
+        for index in INDEXES:
+            name, key = index.name, index.key
+            conn.execute(f"INSERT INTO [{name}] ([{name}]) VALUES ('integrity-check')")
             for term in TERMS:
                 found = conn.execute(
-                    f"SELECT * FROM [{table}] WHERE rowid IN (SELECT rowid FROM [{table}_fts] "
-                    f"WHERE [{table}_fts] MATCH ?)",
+                    f"SELECT * FROM [{index.table}] WHERE [{key}] IN "
+                    f"(SELECT rowid FROM [{name}] WHERE [{name}] MATCH ?)",
                     (f'"{term}"',),
                 )
-                dump[f"{table} {term}"] = sorted(_without_ids(r) for r in found)
+                dump[f"{name} {term}"] = sorted(_without_ids(r) for r in found)
     return dump
 
 

@@ -34,6 +34,29 @@ def fts_terms(text: str | None) -> str | None:
     return " ".join(f'"{word}"' for word in re.findall(r"\w+", text)) or '""'
 
 
+# The accent-free indexes keep đ (archive/fulltext.py): a folded word with a d asks for
+# either letter, up to this many d's in one word (Vietnamese words have one at most)
+D_SPELLINGS_UP_TO = 2
+
+
+def _either_d(word: str) -> str:
+    """``"da"`` → ``("da" OR "đa")``: the word with each d as d or đ."""
+    spellings = [""]
+    for letter in word:
+        both = letter == "d" and word.count("d") <= D_SPELLINGS_UP_TO
+        spellings = [s + c for s in spellings for c in (("d", "đ") if both else (letter,))]
+    quoted = [f'"{spelling}"' for spelling in spellings]
+    return quoted[0] if len(quoted) == 1 else f"({' OR '.join(quoted)})"
+
+
+def fold_terms(text: str | None) -> str | None:
+    """Typed text as an FTS5 query of the accent-free indexes: its words folded, each
+    required, a d read as d or đ ("Đà Nẵng" → '("da" OR "đa") AND "nang"')."""
+    if text is None:
+        return None
+    return " AND ".join(_either_d(word) for word in re.findall(r"\w+", fold(text))) or '""'
+
+
 def bounded(transform: Callable[[str], str | None]) -> Callable[[object], object]:
     """``transform`` as an SQL function: NULL passes through, numbers and blobs are read as
     text, text (or a blob) over MAX_TEXT characters is refused."""
@@ -54,7 +77,7 @@ FUNCTIONS: dict[str, Callable[[str], str | None]] = {
     "vi_normalise": normalise,
     "vi_fold": fold,
     "vi_match": lambda text: fts_terms(normalise(text)),
-    "vi_fold_match": lambda text: fts_terms(fold(text)),
+    "vi_fold_match": fold_terms,
 }
 
 

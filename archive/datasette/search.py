@@ -42,8 +42,7 @@ WHERE articles_fts MATCH vi_match(:q) ORDER BY hit.rank
 ARTICLES_FOLDED = f"""
 WITH hit AS ({best("search_articles_folded_fts", "vi_fold_match(:q)")})
 SELECT a.id AS article_id, a.title, a.outlet, a.published_date, a.body
-FROM hit JOIN search_articles_folded f ON f.rowid = hit.rowid
-JOIN articles a ON a.id = f.article_id
+FROM hit JOIN articles a ON a.id = hit.rowid
 ORDER BY hit.rank
 """
 # Facts are found by their sentence (archive/evidence.py): its words, or a subject or
