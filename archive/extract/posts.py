@@ -5,6 +5,7 @@ trị, Bộ trưởng Bộ Công an Trung Quốc Quách Thanh Côn``) and the ap
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from archive.extract import lexicon
 from archive.extract.names import NAME_WORDS, looks_like_name, starts_a_name
@@ -50,25 +51,30 @@ def _org_extent(text: str) -> str | None:
     return generic if generic and (generic[0].isupper() or UNIT_LED.match(generic)) else None
 
 
-Post = tuple[str | None, str | None, str | None, int]  # rank, title, organisation, offset
-
-
 def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
     """Ranks, honorifics and posts from the start of ``text``: (posts, characters consumed)."""
+    posts, consumed = _chain(text, lexicon.known_people_on())
+    return [(rank, title, org, offset + at) for rank, title, org, at in posts], consumed
+
+
+@lru_cache(maxsize=4096)
+def _chain(text: str, list_on: bool) -> tuple[tuple[Post, ...], int]:
+    """:func:`parse_chain` at offset 0, remembered by text (the same titles come back) and
+    by whether the known-people list is on (which names an organisation stops before)."""
     found: list[Post] = []
     position = 0
     while True:
         position = SPACES.match(text, position).end()
         rank = lexicon.rank_pattern().match(text, position)
         if rank:
-            found.append((rank.group(0), None, None, offset + position))
+            found.append((rank.group(0), None, None, position))
             position = rank.end()
             continue
         honorific = lexicon.honorific_pattern().match(text, position)
         if honorific:
             position = honorific.end()
             continue
-        short = _short_post(text, position, offset)
+        short = _short_post(text, position)
         if short:
             post_found, position = short
             found.append(post_found)
@@ -76,9 +82,9 @@ def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
             continue
         post = lexicon.post_pattern().match(text, position)
         if not post:
-            return found, position
+            return tuple(found), position
         org = _org_extent(text[post.end() :].lstrip())
-        found.append((None, lexicon.canonical_post(post.group(0)), org, offset + position))
+        found.append((None, lexicon.canonical_post(post.group(0)), org, position))
         position = post.end()
         if org:
             position = text.index(org, position) + len(org)
@@ -87,7 +93,7 @@ def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
         position = CHAIN_JOINERS.match(text, position).end()
 
 
-def _short_post(text: str, position: int, offset: int) -> tuple[Post, int] | None:
+def _short_post(text: str, position: int) -> tuple[Post, int] | None:
     """``Bộ trưởng Công an [Trung Quốc]`` → (Bộ trưởng, Bộ Công an [Trung Quốc])."""
     pattern, table = lexicon.post_with_organisation()
     m = pattern.match(text, position)
@@ -97,7 +103,7 @@ def _short_post(text: str, position: int, offset: int) -> tuple[Post, int] | Non
     organisation, end = meaning["organisation"], m.end()
     if country := country_pattern().match(text, end + 1):
         organisation, end = f"{organisation} {country.group(0)}", country.end()
-    return (None, meaning["title"], organisation, offset + position), end
+    return (None, meaning["title"], organisation, position), end
 
 
 def _consumed_all(text: str, consumed: int) -> bool:
