@@ -12,14 +12,13 @@ maps: ids they hold may be gone.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from archive import models as m
+from archive import statements
 from archive.knowledge import load as load_data
 
 PERSONS = m.Person.__table__
@@ -64,10 +63,6 @@ class EntityMaps:
         )
 
 
-def _cols(table, names: Iterable[str]) -> list:
-    return [table.c[name] for name in names]
-
-
 def attach(session: Session, maps: EntityMaps) -> None:
     """Let ``session`` use ``maps`` kept by its caller across sessions (emptied if the
     session rolls back or deletes entities)."""
@@ -109,75 +104,46 @@ def forget(session: Session) -> None:
         maps.reset()
 
 
-# Statements built once (a statement built per name costs more than running it).
-PERSON_BY_NAME = select(PERSONS.c.id, *_cols(PERSONS, PERSON_COLUMNS)).where(
-    PERSONS.c.name == bindparam("name")
-)
-ORGANISATION_BY_NAME = select(
-    ORGANISATIONS.c.id, *_cols(ORGANISATIONS, ORGANISATION_COLUMNS)
-).where(ORGANISATIONS.c.name == bindparam("name"))
-POSITION_BY_KEY = select(POSITIONS.c.id).where(
-    POSITIONS.c.title == bindparam("title"),
-    POSITIONS.c.organisation_id.is_not_distinct_from(bindparam("organisation_id")),
-)
-MEETING_BY_KEY = select(MEETINGS.c.id, *_cols(MEETINGS, MEETING_COLUMNS)).where(
-    MEETINGS.c.key == bindparam("key")
-)
+# An entity's key column, and the columns a map keeps of it (its id first).
+PERSON_FIELDS = ("id", *PERSON_COLUMNS)
+ORGANISATION_FIELDS = ("id", *ORGANISATION_COLUMNS)
+MEETING_FIELDS = ("id", *MEETING_COLUMNS)
+POSITION_FIELDS = ("title", "id", "organisation_id")
 
 
-@cache
-def _insert_statement(table, dialect: str):
-    """INSERT … RETURNING id, doing nothing on a conflict where the dialect can say so."""
-    builder = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
-    if builder is None:
-        return insert(table).returning(table.c.id)
-    return builder(table).on_conflict_do_nothing().returning(table.c.id)
+def _row(fields: tuple[str, ...], values) -> Row:
+    return Row(**dict(zip(fields, values, strict=True)))
 
 
-def _insert_new(session: Session, table, values: dict, lookup, key: dict) -> int:
-    """Insert a row and return its id; if a concurrent writer inserted it first, find it
-    (``lookup`` with ``key``)."""
-    statement = _insert_statement(table, session.get_bind().dialect.name)
-    new_id = session.execute(statement, values).scalar()
-    return new_id if new_id is not None else session.execute(lookup, key).scalar_one()
-
-
-def _known(session: Session, cache: dict, key, query, params: dict) -> Row | None:
-    """The row for ``key``, looked up once (None: not stored)."""
+def _known(session: Session, cache: dict, key, table, column: str, fields) -> Row | None:
+    """The row whose ``column`` is ``key``, looked up once (None: not stored)."""
     if key not in cache:
-        row = session.execute(query, params).first()
-        cache[key] = Row(**row._mapping) if row is not None else None
+        cursor = statements.cursor(session)
+        found = cursor.first(cursor.sql.select(table.name, fields, (column,)), {column: key})
+        cache[key] = _row(fields, found) if found is not None else None
     return cache[key]
 
 
-def _by_keys(column, columns: list):
-    """SELECT of ``columns`` where ``column`` is in a list given at execution (``keys``)."""
-    return select(column, *columns).where(column.in_(bindparam("keys", expanding=True)))
+def _insert_new(session: Session, table, values: dict, key: dict) -> int:
+    """Insert a row and return its id; if a concurrent writer inserted it first (a unique
+    conflict), find it by ``key`` (column → value)."""
+    cursor = statements.cursor(session)
+    ignore = cursor.dialect.name in ("sqlite", "postgresql")
+    inserted = cursor.first(cursor.sql.insert(table.name, values, True, ignore), values)
+    if inserted is not None:
+        return inserted[0]
+    return cursor.first(cursor.sql.select(table.name, ("id",), tuple(key)), key)[0]
 
 
-PERSONS_BY_NAMES = _by_keys(PERSONS.c.name, [PERSONS.c.id, *_cols(PERSONS, PERSON_COLUMNS)])
-ORGANISATIONS_BY_NAMES = _by_keys(
-    ORGANISATIONS.c.name, [ORGANISATIONS.c.id, *_cols(ORGANISATIONS, ORGANISATION_COLUMNS)]
-)
-MEETINGS_BY_KEYS = _by_keys(MEETINGS.c.key, [MEETINGS.c.id, *_cols(MEETINGS, MEETING_COLUMNS)])
-POSITIONS_BY_TITLES = _by_keys(
-    POSITIONS.c.title, [POSITIONS.c.id, POSITIONS.c.organisation_id]
-).where(
-    or_(
-        POSITIONS.c.organisation_id.in_(bindparam("organisations", expanding=True)),
-        POSITIONS.c.organisation_id.is_(None),
-    )
-)
-
-
-def _prefetch(session: Session, cache: dict, keys: Iterable, query) -> None:
-    """Look up at once the ``keys`` that ``cache`` does not hold (``query`` by ``keys``,
-    its first column the key)."""
-    missing = {k for k in keys if k and k not in cache}
+def _prefetch(session: Session, cache: dict, keys: Iterable, table, column: str, fields) -> None:
+    """Look up at once the ``keys`` (values of ``column``) that ``cache`` does not hold."""
+    missing = sorted({k for k in keys if k and k not in cache})
     if not missing:
         return
-    for row in session.connection().execute(query, {"keys": list(missing)}):
-        cache[row[0]] = Row(**row._mapping)
+    cursor = statements.cursor(session)
+    query = cursor.sql.select_in(table.name, (column, *fields), {column: len(missing)})
+    for found in cursor.execute(query, statements.in_params(column, missing)).fetchall():
+        cache[found[0]] = _row(fields, found[1:])
     for key in missing:
         cache.setdefault(key, None)
 
@@ -185,13 +151,15 @@ def _prefetch(session: Session, cache: dict, keys: Iterable, query) -> None:
 def prefetch_names(session: Session, persons: Iterable[str], organisations: Iterable[str]):
     """Look up an article's persons and organisations, one query per table."""
     maps = maps_of(session)
-    _prefetch(session, maps.persons, persons, PERSONS_BY_NAMES)
-    _prefetch(session, maps.organisations, organisations, ORGANISATIONS_BY_NAMES)
+    _prefetch(session, maps.persons, persons, PERSONS, "name", PERSON_FIELDS)
+    _prefetch(
+        session, maps.organisations, organisations, ORGANISATIONS, "name", ORGANISATION_FIELDS
+    )
 
 
 def prefetch_meetings(session: Session, keys: Iterable[str]) -> None:
     """Look up an article's meetings by key, one query."""
-    _prefetch(session, maps_of(session).meetings, keys, MEETINGS_BY_KEYS)
+    _prefetch(session, maps_of(session).meetings, keys, MEETINGS, "key", MEETING_FIELDS)
 
 
 def prefetch_positions(session: Session, keys: Iterable[tuple[str, int | None]]) -> None:
@@ -200,12 +168,15 @@ def prefetch_positions(session: Session, keys: Iterable[tuple[str, int | None]])
     missing = {k for k in keys if k not in cache}
     if not missing:
         return
-    titles = list({title for title, _ in missing})
-    organisations = list({o for _, o in missing if o is not None})
-    found = session.connection().execute(
-        POSITIONS_BY_TITLES, {"keys": titles, "organisations": organisations}
+    titles = sorted({title for title, _ in missing})
+    organisations = sorted({o for _, o in missing if o is not None})
+    lists = {"title": len(titles), "organisation_id": len(organisations)}
+    params = statements.in_params("title", titles) | statements.in_params(
+        "organisation_id", organisations
     )
-    for title, position, organisation in found:
+    cursor = statements.cursor(session)
+    query = cursor.sql.select_in(POSITIONS.name, POSITION_FIELDS, lists, "organisation_id")
+    for title, position, organisation in cursor.execute(query, params).fetchall():
         if (title, organisation) in missing:
             cache[(title, organisation)] = position
     for key in missing:
@@ -215,19 +186,19 @@ def prefetch_positions(session: Session, keys: Iterable[tuple[str, int | None]])
 def _set(session: Session, table, row: Row, changes: dict) -> None:
     changes = {column: value for column, value in changes.items() if getattr(row, column) != value}
     if changes:
-        session.execute(update(table).where(table.c.id == row.id).values(**changes))
+        cursor = statements.cursor(session)
+        cursor.execute(cursor.sql.update(table.name, changes), {**changes, "id": row.id})
         for column, value in changes.items():
             setattr(row, column, value)
 
 
 def person_id(session: Session, name: str, record) -> int:
     """Get or create a person; fill the columns it lacks from ``record``."""
-    maps, key = maps_of(session), {"name": name}
-    row = _known(session, maps.persons, name, PERSON_BY_NAME, key)
+    maps = maps_of(session)
+    row = _known(session, maps.persons, name, PERSONS, "name", PERSON_FIELDS)
     values = {c: getattr(record, c) for c in PERSON_COLUMNS if getattr(record, c)}
     if row is None:
-        new = {"name": name, **values}
-        new_id = _insert_new(session, PERSONS, new, PERSON_BY_NAME, key)
+        new_id = _insert_new(session, PERSONS, {"name": name, **values}, {"name": name})
         maps.persons[name] = Row(id=new_id, **values)
         return new_id
     _set(session, PERSONS, row, {c: v for c, v in values.items() if not getattr(row, c)})
@@ -238,13 +209,13 @@ def organisation_id(session: Session, name: str | None, records: dict, blank) ->
     """Get or create an organisation (and its parents); ``records`` says what is known of it."""
     if not name:
         return None
-    maps, key = maps_of(session), {"name": name}
+    maps = maps_of(session)
     record = records.get(name) or blank(name)
-    row = _known(session, maps.organisations, name, ORGANISATION_BY_NAME, key)
+    row = _known(session, maps.organisations, name, ORGANISATIONS, "name", ORGANISATION_FIELDS)
     values = {c: getattr(record, c) for c in ORGANISATION_COLUMNS[:-1] if getattr(record, c)}
     if row is None:
         new = {"name": name, **values}
-        new_id = _insert_new(session, ORGANISATIONS, new, ORGANISATION_BY_NAME, key)
+        new_id = _insert_new(session, ORGANISATIONS, new, {"name": name})
         maps.organisations[name] = row = Row(id=new_id, **values)
     else:
         _set(session, ORGANISATIONS, row, values)
@@ -258,21 +229,21 @@ def position_id(
     session: Session, title: str, organisation: int | None, title_en: str | None
 ) -> int:
     maps, key = maps_of(session), (title, organisation)
-    params = {"title": title, "organisation_id": organisation}
     if key not in maps.positions:
-        maps.positions[key] = session.execute(POSITION_BY_KEY, params).scalar()
+        prefetch_positions(session, [key])
     if maps.positions[key] is None:
-        values = {**params, "title_en": title_en}
-        maps.positions[key] = _insert_new(session, POSITIONS, values, POSITION_BY_KEY, params)
+        values = {"title": title, "organisation_id": organisation, "title_en": title_en}
+        params = {"title": title, "organisation_id": organisation}
+        maps.positions[key] = _insert_new(session, POSITIONS, values, params)
     return maps.positions[key]
 
 
 def meeting_row(session: Session, key: str, values: dict) -> Row:
     """Get or create the meeting with this key (``values`` are a new meeting's columns)."""
-    maps, params = maps_of(session), {"key": key}
-    row = _known(session, maps.meetings, key, MEETING_BY_KEY, params)
+    maps = maps_of(session)
+    row = _known(session, maps.meetings, key, MEETINGS, "key", MEETING_FIELDS)
     if row is None:
-        new_id = _insert_new(session, MEETINGS, {**values, "key": key}, MEETING_BY_KEY, params)
+        new_id = _insert_new(session, MEETINGS, {**values, "key": key}, {"key": key})
         maps.meetings[key] = row = Row(id=new_id, place=values.get("place"))
     return row
 

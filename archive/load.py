@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import delete, exists, insert, update
+from sqlalchemy import delete, exists
 from sqlalchemy.orm import Session
 
-from archive import entities
+from archive import entities, statements
 from archive import models as m
 from archive.facts import OrganisationRecord, PersonRecord, ResolvedFacts, Span
 from archive.parse import ParsedArticle
@@ -44,17 +44,19 @@ def _evidence(span: Span) -> dict:
 
 
 class _Rows:
-    """Rows of the article's child tables, written with one INSERT per table at the end."""
+    """Rows of the article's child tables, written with one INSERT per table (and columns)
+    at the end."""
 
     def __init__(self) -> None:
         self.tables: dict = defaultdict(list)
 
     def add(self, model, **values) -> None:
-        self.tables[model.__table__].append(values)
+        self.tables[model.__tablename__, tuple(values)].append(values)
 
     def write(self, session: Session) -> None:
-        for table, rows in self.tables.items():
-            session.execute(insert(table), rows)
+        cursor = statements.cursor(session)
+        for (table, columns), rows in self.tables.items():
+            cursor.executemany(cursor.sql.insert(table, columns), rows)
 
 
 def _prefetch(session: Session, resolved: ResolvedFacts) -> None:
@@ -274,11 +276,14 @@ def store_article(
     """Write an article's fields, credits and facts into the row ``article_id`` (a row
     without facts), or into a new row shown as ``source_path``; return the row's id."""
     fields = _article_fields(source, parsed)
+    cursor = statements.cursor(session)
     if article_id is None:
-        statement = insert(ARTICLES).returning(ARTICLES.c.id)
-        article_id = session.execute(statement, {**fields, "source_path": source_path}).scalar_one()
+        fields["source_path"] = source_path
+        article_id = cursor.first(cursor.sql.insert(ARTICLES.name, fields, returning=True), fields)[
+            0
+        ]
     else:
-        session.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(**fields))
+        cursor.execute(cursor.sql.update(ARTICLES.name, fields), {**fields, "id": article_id})
     rows = _Rows()
     for credit in parsed.credits:
         rows.add(m.ArticleCredit, article_id=article_id, kind=credit.kind, credit=credit.text)

@@ -19,11 +19,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
-from sqlalchemy import Engine, delete, insert, select, text, update
+from sqlalchemy import Engine, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from archive import models as m
+from archive import statements
 from archive.facts import ResolvedFacts
 from archive.load import PIPELINE_VERSION, collect_orphans, delete_article_rows, store_article
 from archive.parse import ParsedArticle
@@ -104,25 +106,38 @@ def writing(engine: Engine) -> Iterator[Session]:
 def _record_stat(session: Session, location: Location) -> None:
     """The stat of the file whose bytes were just stored at ``location``."""
     size, mtime_ns = location.stat or (None, None)
-    session.execute(
-        update(m.ArticleSource)
-        .where(m.ArticleSource.root_id == location.root_id, m.ArticleSource.path == location.path)
-        .values(size=size, mtime_ns=mtime_ns)
+    cursor = statements.cursor(session)
+    where = {"root_id": location.root_id, "path": location.path}
+    cursor.execute(
+        cursor.sql.update(SOURCES.name, ("size", "mtime_ns"), ("root_id", "path")),
+        {"size": size, "mtime_ns": mtime_ns, **where},
     )
 
 
-def _stored_content(session: Session, sha256: str):
+class StoredContent(NamedTuple):
+    id: int
+    pipeline_version: str
+
+
+class SourceRow(NamedTuple):
+    id: int
+    article_id: int
+
+
+def _stored_content(session: Session, sha256: str) -> StoredContent | None:
     """(id, pipeline_version) of the article with these bytes, if stored."""
-    query = select(ARTICLES.c.id, ARTICLES.c.pipeline_version).where(ARTICLES.c.sha256 == sha256)
-    return session.execute(query).first()
+    cursor = statements.cursor(session)
+    query = cursor.sql.select(ARTICLES.name, StoredContent._fields, ("sha256",))
+    found = cursor.first(query, {"sha256": sha256})
+    return StoredContent(*found) if found is not None else None
 
 
-def _source_row(session: Session, location: Location):
+def _source_row(session: Session, location: Location) -> SourceRow | None:
     """(id, article_id) of the source at ``location``, if stored."""
-    query = select(SOURCES.c.id, SOURCES.c.article_id).where(
-        SOURCES.c.root_id == location.root_id, SOURCES.c.path == location.path
-    )
-    return session.execute(query).first()
+    cursor = statements.cursor(session)
+    query = cursor.sql.select(SOURCES.name, SourceRow._fields, ("root_id", "path"))
+    found = cursor.first(query, {"root_id": location.root_id, "path": location.path})
+    return SourceRow(*found) if found is not None else None
 
 
 def _display(session: Session, source: m.ArticleSource) -> str:
@@ -160,7 +175,9 @@ def _point(session: Session, row, location: Location, article_id: int):
     if row is None:
         size, mtime_ns = location.stat or (None, None)
         values = {"root_id": location.root_id, "path": location.path, "article_id": article_id}
-        session.execute(insert(SOURCES), {**values, "size": size, "mtime_ns": mtime_ns})
+        values |= {"size": size, "mtime_ns": mtime_ns}
+        cursor = statements.cursor(session)
+        cursor.execute(cursor.sql.insert(SOURCES.name, values), values)
     else:
         session.execute(update(SOURCES).where(SOURCES.c.id == row.id).values(article_id=article_id))
         _record_stat(session, location)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, exists, select, text
 from sqlalchemy.orm import Session
 
-from archive import entities
+from archive import entities, statements
 from archive import models as m
 
 STALE_TABLE = "search_stale"  # (kind, id): articles, meetings, persons whose rows are stale
@@ -43,6 +43,8 @@ MARK_STALE = f"""
     UNION SELECT 'person', person_id FROM person_positions WHERE article_id = :a
     UNION SELECT 'person', person_id FROM meeting_participants WHERE article_id = :a
 """
+IS_TRACKED = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"
+TRACKED = "search_stale_tracked"  # the session's answer to IS_TRACKED
 
 
 @dataclass
@@ -66,11 +68,11 @@ def mark_stale(session: Session, article_id: int) -> None:
     and after storing them."""
     if session.bind.dialect.name != "sqlite":
         return
-    tracked = session.execute(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": STALE_TABLE}
-    ).first()
-    if tracked:
-        session.execute(text(MARK_STALE), {"a": article_id})
+    cursor = statements.cursor(session)
+    if TRACKED not in session.info:  # the table is made or dropped between transactions
+        session.info[TRACKED] = cursor.first(IS_TRACKED, {"n": STALE_TABLE}) is not None
+    if session.info[TRACKED]:
+        cursor.execute(MARK_STALE, {"a": article_id})
 
 
 # The session holds no entity objects to keep in step (the maps are emptied below), so a

@@ -5,7 +5,7 @@ per table, and maps kept across transactions find what earlier ones stored."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from archive import entities
@@ -76,17 +76,11 @@ def test_an_articles_names_are_looked_up_in_one_query_per_table(engine):
     with Session(engine) as session, session.begin():
         stored = [person(session, name) for name in names[:2]]
     statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        with Session(engine) as session, session.begin():
-            entities.prefetch_names(session, names, [])
-            ids = [person(session, name) for name in names]
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    with Session(engine) as session, session.begin():
+        # every statement SQLite runs, those on the driver's own cursor included
+        session.connection().connection.dbapi_connection.set_trace_callback(statements.append)
+        entities.prefetch_names(session, names, [])
+        ids = [person(session, name) for name in names]
     lookups = [s for s in statements if s.lstrip().startswith("SELECT") and "FROM persons" in s]
     assert len(lookups) == 1
     assert ids[:2] == stored and len(set(ids)) == 3
