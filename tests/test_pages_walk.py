@@ -1,7 +1,7 @@
-"""An organisation's page finds the first rows of its lists by walking the candidates in
-the page's order (``sql/organisation_*_walk.sql``, archive/datasette/pages.py): whatever
-the walk's length, rows it returns in full are the list's own first rows, on the built
-seed archive through Datasette's own database."""
+"""The pages of an organisation and a topic find the first rows of their lists by walking
+the candidates in the page's order (``sql/*_walk.sql``, archive/datasette/pages.py):
+whatever the walk's length, rows it returns in full are the list's own first rows, on the
+built seed archive through Datasette's own database."""
 
 from __future__ import annotations
 
@@ -13,7 +13,14 @@ from datasette.app import Datasette
 
 from archive.datasette import SETTINGS, metadata_path, pages, template_dir
 
-LISTS = ("organisation_people", "organisation_meetings", "organisation_articles")
+# list → the table of the entities whose pages show it
+LISTS = {
+    "organisation_people": "organisations",
+    "organisation_meetings": "organisations",
+    "organisation_articles": "organisations",
+    "topic_meetings": "topics",
+    "topic_articles": "topics",
+}
 EVERYTHING = 10**9
 
 
@@ -29,26 +36,26 @@ def database(built_db):
     return ds.get_database("archive")
 
 
-def listed(database, sql: str, organisation: int, wanted: int, walked: int = EVERYTHING):
-    params = {"id": organisation, "listed": wanted, "walked": walked}
+def listed(database, sql: str, entity: int, wanted: int, walked: int = EVERYTHING):
+    params = {"id": entity, "listed": wanted, "walked": walked}
     return [dict(row) for row in asyncio.run(database.execute(sql, params)).rows]
 
 
-def own_rows(database, name: str, organisation: int, wanted: int) -> list[dict]:
-    return listed(database, f"{pages.SQL[name]}\nLIMIT {wanted}", organisation, wanted)
+def own_rows(database, name: str, entity: int, wanted: int) -> list[dict]:
+    return listed(database, f"{pages.SQL[name]}\nLIMIT {wanted}", entity, wanted)
 
 
-def organisations(database) -> list[int]:
-    return [row[0] for row in asyncio.run(database.execute("SELECT id FROM organisations")).rows]
+def entities(database, table: str) -> list[int]:
+    return [row[0] for row in asyncio.run(database.execute(f"SELECT id FROM {table}")).rows]
 
 
 @pytest.mark.parametrize("name", LISTS)
 def test_a_whole_walk_is_the_list(database, name):
     found = 0
-    for organisation in organisations(database):
-        expected = own_rows(database, name, organisation, EVERYTHING)
-        walk = listed(database, pages.SQL[f"{name}_walk"], organisation, EVERYTHING)
-        assert walk == expected, (name, organisation)
+    for entity in entities(database, LISTS[name]):
+        expected = own_rows(database, name, entity, EVERYTHING)
+        walk = listed(database, pages.SQL[f"{name}_walk"], entity, EVERYTHING)
+        assert walk == expected, (name, entity)
         found += len(expected)
     assert found > 10, name  # the seed archive has such rows
 
@@ -59,29 +66,36 @@ def test_a_short_walk_that_finds_enough_rows_found_the_first(database, name, wan
     """A walk of the first N candidates returns at most the rows asked; when it returns
     them all, they are the list's first rows (else the page asks the list's own query)."""
     answered = 0
-    for organisation in organisations(database):
-        first = own_rows(database, name, organisation, wanted)
+    for entity in entities(database, LISTS[name]):
+        first = own_rows(database, name, entity, wanted)
         for walked in (1, 2, 3, 5, 8, 13, 40):
-            walk = listed(database, pages.SQL[f"{name}_walk"], organisation, wanted, walked)
+            walk = listed(database, pages.SQL[f"{name}_walk"], entity, wanted, walked)
             assert len(walk) <= wanted
             if len(walk) == wanted:
-                assert walk == first, (name, organisation, walked)
+                assert walk == first, (name, entity, walked)
                 answered += 1
     assert answered, name  # some walks were long enough
 
 
-def test_the_page_lists_what_the_lists_own_queries_give(database):
-    """The lists of every organisation page, walked (as the shares say), equal the lists'
-    own queries."""
+@pytest.mark.parametrize(
+    "page, table, keys",
+    [
+        (pages.organisation_page, "organisations", ("people", "meetings", "articles")),
+        (pages.topic_page, "topics", ("meetings", "articles")),
+    ],
+)
+def test_the_page_lists_what_the_lists_own_queries_give(database, page, table, keys):
+    """The lists of every page, walked (as the shares say), equal the lists' own queries."""
     walked = 0
-    for organisation in organisations(database):
-        shown = asyncio.run(pages.organisation_page(database, str(organisation), None))
-        [shares] = listed(database, pages.SQL["organisation_shares"], organisation, 0)
-        for key in ("people", "meetings", "articles"):
-            name = f"organisation_{key}"
-            expected = own_rows(database, name, organisation, EVERYTHING)
+    prefix = table.removesuffix("s")
+    for entity in entities(database, table):
+        shown = asyncio.run(page(database, str(entity), None))
+        [shares] = listed(database, pages.SQL[f"{prefix}_shares"], entity, 0)
+        for key in keys:
+            name = f"{prefix}_{key}"
+            expected = own_rows(database, name, entity, EVERYTHING)
             pages.with_lists(expected, *(["participants"] if key == "meetings" else []))
-            assert shown[key] == expected[: pages.LISTED_AT_MOST], (key, organisation)
+            assert shown[key] == expected[: pages.LISTED_AT_MOST], (key, entity)
             assert shown[f"{key}_more"] == (len(expected) > pages.LISTED_AT_MOST)
             walked += bool(expected and pages.walk_length(shares[name]))
     assert walked  # some lists were walked

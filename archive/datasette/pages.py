@@ -179,8 +179,11 @@ async def organisation_page(db, organisation_id: str, request) -> dict:
 
 
 async def topic_page(db, topic_id: str, request) -> dict:
-    found = await first_rows(db, "topic_meetings", topic_id, "meetings")
-    found |= await first_rows(db, "topic_articles", topic_id, "articles")
+    [shares] = await rows(db, "topic_shares", topic_id) or [{}]
+    found = {}
+    for key in ("meetings", "articles"):
+        name = f"topic_{key}"
+        found |= await first_rows(db, name, topic_id, key, shares.get(name))
     with_lists(found["meetings"], "participants")
     return found | {"listed_at_most": LISTED_AT_MOST}
 
