@@ -140,10 +140,20 @@ def _ends_with_name(chunk: str) -> bool:
 def _chain_ending_chunk(chunk: str, offset: int) -> tuple[list[Post], bool] | None:
     """The longest fully parsed chain ending the chunk before a name, and whether it fills
     the whole chunk (only then may the chain go on into the chunk before)."""
+    chain = _chunk_chain(chunk, lexicon.known_people_on())
+    if chain is None:
+        return None
+    posts, whole_chunk = chain
+    return [(rank, title, org, offset + at) for rank, title, org, at in posts], whole_chunk
+
+
+@lru_cache(maxsize=4096)
+def _chunk_chain(chunk: str, list_on: bool) -> tuple[tuple[Post, ...], bool] | None:
+    """:func:`_chain_ending_chunk` at offset 0, remembered like :func:`_chain`."""
     for cue in lexicon.cue_pattern().finditer(chunk):
-        posts, consumed = parse_chain(chunk[cue.start() :], offset + cue.start())
+        posts, consumed = parse_chain(chunk[cue.start() :], cue.start())
         if _consumed_all(chunk[cue.start() :], consumed):
-            return posts, not chunk[: cue.start()].strip()
+            return tuple(posts), not chunk[: cue.start()].strip()
     return None
 
 
