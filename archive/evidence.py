@@ -3,8 +3,8 @@
 names and labels of its facts), which is what full-text search indexes.
 
 One sentence states several facts (a meeting, its participants, their posts, its topics:
-about 4.7 facts a sentence), so searching sentences rather than facts tokenises and folds a
-fraction of the text. A fact is found when its sentence is: the sentence's words or the
+about 4.7 facts a sentence), so indexing sentences rather than facts tokenises a fraction of
+the text. A fact is found when its sentence is: the sentence's words or the
 subject or detail of any of its facts hold every term typed.
 """
 
@@ -60,7 +60,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     from a sentence to its facts and from an article to its sentences."""
     db["search_facts"].create({"id": int, **FACT_COLUMNS}, pk="id", replace=True)
     db["search_sentences"].create({"id": int, **SENTENCE_COLUMNS}, pk="id", replace=True)
-    # fact_evidence lists facts by kind and article: read in that order, stopped at a page
+    # the evidence view filtered by kind lists facts by article: read in that order
     db["search_facts"].create_index(
         ["fact", "article_id", "evidence_field"], index_name="ix_search_facts_order"
     )
