@@ -6,6 +6,7 @@ every fact keeps the span of the field it was read from.
 
 from __future__ import annotations
 
+from archive.extract import lexicon
 from archive.extract.dates import YearContext, find_dates
 from archive.extract.meetings import find_meetings
 from archive.extract.organisations import find_organisations
@@ -23,6 +24,11 @@ def segments(article: ParsedArticle) -> list[Segment]:
 
 def extract_facts(article: ParsedArticle) -> ArticleFacts:
     """Every fact the article supports, each with its span."""
+    with lexicon.switch_read_once():
+        return _extract_facts(article)
+
+
+def _extract_facts(article: ParsedArticle) -> ArticleFacts:
     all_sentences = [s for segment in segments(article) for s in sentences(segment)]
     body_sentences = [s for s in all_sentences if s.segment.field == "body"]
     people = find_people(all_sentences)

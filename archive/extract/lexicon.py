@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 from archive.extract.text import phrase_alternation, phrase_pattern
@@ -79,10 +82,29 @@ def surnames() -> frozenset[str]:
 KNOWN_PEOPLE_SWITCH = "ARCHIVE_KNOWN_PEOPLE"  # "off": extract without the list (evaluation)
 
 
+_SWITCH_READ: ContextVar[bool | None] = ContextVar("known_people_switch_read", default=None)
+
+
 def known_people_on() -> bool:
     """Whether the known-people list is in use (an environment switch, so worker
-    processes see it too)."""
+    processes see it too; read once for the whole of :func:`switch_read_once`)."""
+    on = _SWITCH_READ.get()
+    return _switch_from_environment() if on is None else on
+
+
+def _switch_from_environment() -> bool:
     return os.environ.get(KNOWN_PEOPLE_SWITCH, "on") != "off"
+
+
+@contextmanager
+def switch_read_once() -> Iterator[None]:
+    """Read the known-people switch once for what runs inside (an article's extraction
+    asks it dozens of times, and the environment look-up is the dearest part)."""
+    token = _SWITCH_READ.set(_switch_from_environment())
+    try:
+        yield
+    finally:
+        _SWITCH_READ.reset(token)
 
 
 def known_people() -> dict[str, dict]:
