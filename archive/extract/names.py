@@ -76,9 +76,12 @@ def split_mixed(run: list[Word]) -> list[list[Word]]:
     written in one script or the other, so the two belong to different phrases."""
     pieces = [[run[0]]]
     for previous, word in zip(run, run[1:], strict=False):
-        vietnamese_then_foreign = (
-            not previous.text.isascii() and is_syllable(previous.text)
-        ) and is_foreign_word(word.text)
+        vietnamese_then_foreign = (  # the cheapest tests first
+            word.text.isascii()
+            and not previous.text.isascii()
+            and is_syllable(previous.text)
+            and is_foreign_word(word.text)
+        )
         if vietnamese_then_foreign:
             pieces.append([word])
         else:

@@ -17,8 +17,9 @@ def find_organisations(all_sentences: list[Sentence]) -> list[OrganisationMentio
             following = text[m.end() : m.end() + 12]
             if following.startswith((" hai nước", " hai bên", " các nước")):
                 continue  # "Bộ Công an hai nước": both ministries, neither in particular
-            mention = OrganisationMention(
-                name=surface, span=sentence.span(m.start(), m.end()), surface=surface
-            )
-            found.setdefault(surface.casefold(), mention)
+            if surface.casefold() not in found:
+                span = sentence.span(m.start(), m.end())
+                found[surface.casefold()] = OrganisationMention(
+                    name=surface, span=span, surface=surface
+                )
     return list(found.values())

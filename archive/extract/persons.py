@@ -241,7 +241,7 @@ def short_references(sentence: Sentence) -> list[Word]:
         if len(run) != 1 or not run[0].text.isalpha():
             continue
         left = text[max(sentence.start, run[0].start - 30) : run[0].start]
-        last_word = left.split()[-1:]
+        last_word = left.rsplit(None, 1)[-1:]
         if not last_word or not lexicon.cue_last_words().search(last_word[0]):
             continue  # no cue can end right before the word (found far faster than cues)
         cue = list(lexicon.cue_pattern().finditer(left))
