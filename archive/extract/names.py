@@ -31,9 +31,11 @@ def _joins(text: str, previous: Word, word: Word) -> bool:
 
 
 def _capitalised_word() -> re.Pattern[str]:
-    """A word (as ``WORD`` finds them) that starts with an upper-case letter."""
+    """A word (as ``WORD`` finds them) that starts with an upper-case letter; what may not
+    come before it is checked once that letter is read, so that the regex engine skips to
+    upper-case letters instead of trying every position."""
     upper = "".join(c for c in map(chr, range(0x10000)) if c.isupper() and re.match(r"\w", c))
-    return re.compile(rf"(?<!\w)(?<!\w[.-])[{re.escape(upper)}]\w*{WORD_TAIL}")
+    return re.compile(rf"[{re.escape(upper)}](?<!\w.)(?<!\w[.-].)\w*{WORD_TAIL}")
 
 
 CAPITALISED_WORD = _capitalised_word()
