@@ -161,7 +161,7 @@ LIST_OPENER_END = re.compile(r"\b(?:gồm|là)\s*:?\s*$")
 
 def _ends_with_frame_word(before: str) -> bool:
     """Whether an honorific or a rank ends ``before`` ("... ông ", "... Đại tá ")."""
-    tail = before.split()[-3:]
+    tail = before.rsplit(None, 3)[-3:]
     return any(" ".join(tail[-size:]).casefold() in lexicon.frame_words() for size in range(1, 4))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from archive.extract import lexicon
-from archive.extract.text import Sentence, matches_at
+from archive.extract.text import Sentence, matches_at, phrase_alternation
 from archive.knowledge import load
 from archive.vietnamese import normalise
 
@@ -52,8 +52,10 @@ def negation_pattern() -> re.Pattern[str]:
 
 @cache
 def framing_pattern() -> re.Pattern[str]:
-    forms = [re.escape(normalise(w)) for w in load("meetings")["framing_openers"]]
-    return re.compile(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)[^,;]*", re.IGNORECASE)
+    """An opener and its clause, to the next comma or semicolon (the clause's end is the
+    same whichever opener is read, so the openers can be one trie)."""
+    openers = phrase_alternation(load("meetings")["framing_openers"], case_insensitive=False)
+    return re.compile(rf"(?<!\w)(?:{openers})(?!\w)[^,;]*", re.IGNORECASE)
 
 
 def framing_regions(sentence: Sentence) -> list[tuple[int, int]]:
