@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 from archive import models as m
 from archive.db import import_lock, sqlite_path, upgrade_to_head
 from archive.errors import OPERATOR_ERRORS
-from archive.pipeline import FileFailed, Job, Prepared, prepared_in_order, run_stages, worker_count
+from archive.pipeline import (
+    FileFailed,
+    Job,
+    Prepared,
+    prepare,
+    prepared_in_order,
+    run_stages,
+    worker_count,
+)
 from archive.pipeline import time_budget as budget_seconds
 from archive.read import FoundFile, import_root, scan
 from archive.sources import (
@@ -143,12 +151,14 @@ def _finish_run(engine: Engine, summary: ImportSummary) -> None:
 @dataclass
 class _Found:
     """A file to import, where it belongs, and what is known before preparing it: a reason
-    it fails (``failure``) or that its bytes are stored there already (``unchanged``)."""
+    it fails (``failure``), that its bytes are stored there already (``unchanged``) or as
+    another file's (``stored``: a moved or copied file, not prepared again)."""
 
     found: FoundFile
     location: Location
     failure: str | None = None
     unchanged: bool = False
+    stored: str | None = None  # the checksum of its bytes, stored as another file's
 
 
 def _jobs(
@@ -168,22 +178,32 @@ def _jobs(
             item.failure = str(error)
         else:  # the file as text: no Path made or converted
             file = folder + found.relative
-            item.unchanged, stat = unchanged.check(root_id, found.relative, file)
+            item.unchanged, stat, item.stored = unchanged.check(root_id, found.relative, file)
             if not item.unchanged:
                 item.location = replace(item.location, stat=stat)
-        needs_work = not (item.failure or item.unchanged)
+        needs_work = not (item.failure or item.unchanged or item.stored)
         yield Job(item, str(found.path) if needs_work else None)
 
 
-def _write(writer: BatchWriter, item: _Found, prepared: Prepared | None, summary) -> str:
+def _write(
+    writer: BatchWriter, item: _Found, prepared: Prepared | None, summary, budget: float
+) -> str:
     """Store one file's result (or log its failure); return the outcome (counted in the
-    summary once committed)."""
+    summary once committed). A file whose bytes were stored as another's at the start,
+    and are not any more (that file changed in this run), is prepared here."""
     try:
         if item.failure or (prepared is not None and prepared.error):
             raise FileFailed(item.failure or prepared.error)
         if item.unchanged:
             summary.counts["unchanged"] += 1
             return "unchanged"
+        if item.stored:
+            outcome = writer.store_known(item.stored, item.location)
+            if outcome is not None:
+                return outcome
+            prepared = prepare(str(item.found.path), budget)
+            if prepared.error:
+                raise FileFailed(prepared.error)
         p = prepared
         return writer.store(p.source, item.location, p.parsed, p.resolved)
     except (FileFailed, Refused) as error:
@@ -280,7 +300,7 @@ def _import(engine, paths, options: _Options, on_file, summary) -> None:
     writer = BatchWriter(engine, summary.counts)
     try:
         for job, prepared in prepared_in_order(jobs, workers, budget):
-            outcome = _write(writer, job.item, prepared, summary)
+            outcome = _write(writer, job.item, prepared, summary, budget)
             if on_file:
                 on_file(job.item.found.path, outcome)
         writer.close()

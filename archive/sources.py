@@ -196,7 +196,7 @@ class Claim:
     source: tuple | None = None  # the source row to point at the article (None: a new one)
 
 
-def claim_article(session: Session, source: SourceText, location: Location) -> Claim:
+def claim_article(session: Session, sha256: str, location: Location) -> Claim:
     """Decide which article the file at ``location`` is, moving its source there.
 
     Same bytes already stored (this pipeline): that article, nothing to extract. Otherwise
@@ -204,7 +204,7 @@ def claim_article(session: Session, source: SourceText, location: Location) -> C
     pipeline), else the source's previous article if no other source shares it, else new."""
     row = _source_row(session, location)
     previous = row.article_id if row is not None else None
-    stored = _stored_content(session, source.sha256)
+    stored = _stored_content(session, sha256)
     touched = Touched()
     if stored is not None and stored.id == previous and stored.pipeline_version == PIPELINE_VERSION:
         _record_stat(session, location)
@@ -255,7 +255,7 @@ def store_in(
     resolved: ResolvedFacts,
 ) -> str:
     """Store one article and its facts in the session's transaction; return the outcome."""
-    claim = claim_article(session, source, location)
+    claim = claim_article(session, source.sha256, location)
     if claim.new:
         article_id = store_article(session, None, source, parsed, resolved, location.display)
         _point(session, None, location, article_id)
@@ -263,6 +263,18 @@ def store_in(
     elif claim.article_id is not None:
         store_article(session, claim.article_id, source, parsed, resolved)
         mark_stale(session, claim.article_id)
+    collect_orphans_among(session, claim.touched)
+    return claim.outcome
+
+
+def store_known(session: Session, sha256: str, location: Location) -> str | None:
+    """Point the source at ``location`` to the stored article of these bytes (this pipeline)
+    without preparing the file again; return the outcome, or None (nothing done) when no
+    such article is stored any more: the file is to be prepared."""
+    stored = _stored_content(session, sha256)
+    if stored is None or stored.pipeline_version != PIPELINE_VERSION:
+        return None
+    claim = claim_article(session, sha256, location)
     collect_orphans_among(session, claim.touched)
     return claim.outcome
 

@@ -25,6 +25,7 @@ import os
 import stat as stat_mode
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import Engine, select, update
 
@@ -40,10 +41,13 @@ RACY_SECONDS = 2
 KnownSource = tuple[int, str, int | None, int | None]
 
 
-def known_sources(engine: Engine, root_ids: list[int]) -> dict[int, dict[str, KnownSource]]:
+def known_sources(
+    engine: Engine, root_ids: list[int]
+) -> tuple[dict[int, dict[str, KnownSource]], set[bytes]]:
     """root → path in the root → every source of these roots whose article this pipeline
-    version read. Two narrow reads (an index of the articles' checksums, the sources) joined
-    here: no article's wide row is read, so a cold cache costs little."""
+    version read; and the checksums (as bytes) of every article this pipeline version read.
+    Two narrow reads (an index of the articles' checksums, the sources) joined here: no
+    article's wide row is read, so a cold cache costs little."""
     article, source = m.Article, m.ArticleSource
     current = select(article.id, article.sha256).where(article.pipeline_version == PIPELINE_VERSION)
     sources = select(
@@ -55,7 +59,7 @@ def known_sources(engine: Engine, root_ids: list[int]) -> dict[int, dict[str, Kn
         for root, path, row_id, article_id, size, mtime_ns in connection.execute(sources).all():
             if (sha256 := checksums.get(article_id)) is not None:
                 known[root][path] = (row_id, sha256, size, mtime_ns)
-    return known
+    return known, {bytes.fromhex(sha256) for sha256 in checksums.values()}
 
 
 def file_digest(path: str | Path) -> str | None:
@@ -71,13 +75,23 @@ def file_digest(path: str | Path) -> str | None:
         return None
 
 
+class Check(NamedTuple):
+    """What is known of a file before preparing it: its bytes are the ones stored at its
+    place (``unchanged``), or those of an article stored elsewhere (``stored``: their
+    checksum; a moved or copied file), and the stat to record with its source."""
+
+    unchanged: bool
+    stat: FileStat | None
+    stored: str | None = None
+
+
 class UnchangedFiles:
     """Which files of a run are stored already at their place, and the stats to record.
     ``checksum``: hash every file, whatever its stat."""
 
     def __init__(self, engine: Engine, root_ids: list[int], checksum: bool = False):
         self.trusted_before = time.time_ns() - RACY_SECONDS * 10**9
-        self.known = known_sources(engine, root_ids)
+        self.known, self.stored = known_sources(engine, root_ids)
         self.checksum = checksum
         self.stats: dict[int, FileStat | None] = {}  # source id → stat to record
 
@@ -85,29 +99,40 @@ class UnchangedFiles:
         """The stat to record for a file read now: None when too recent to trust."""
         return stat if stat is not None and stat[1] < self.trusted_before else None
 
-    def check(self, root_id: int, path_in_root: str, file: str) -> tuple[bool, FileStat | None]:
+    def check(self, root_id: int, path_in_root: str, file: str) -> Check:
         """Whether ``file`` holds the bytes stored for it (by its stat alone when that is the
-        recorded one, else by its checksum, recording its new stat), and the stat to record
-        if it is stored again (taken before reading it: a later change shows in the next)."""
+        recorded one, else by its checksum, recording its new stat) or those of an article
+        stored elsewhere, and the stat to record if it is stored again (taken before reading
+        it: a later change shows in the next run)."""
         try:
             info = os.stat(file)
         except OSError:
-            return False, None
+            return Check(False, None)
         if not stat_mode.S_ISREG(info.st_mode):
-            return False, None
+            return Check(False, None)
         stat = (info.st_size, info.st_mtime_ns)
         known = self.known[root_id].get(path_in_root)
         if known is None:
-            return False, self.trusted(stat)
+            return self._elsewhere(file, None, self.trusted(stat))
         row_id, sha256, size, mtime_ns = known
         if mtime_ns == stat[1] and size == stat[0] and not self.checksum:
-            return True, stat
+            return Check(True, stat)
         trusted = self.trusted(stat)
-        if file_digest(file) != sha256:
-            return False, trusted
+        digest = file_digest(file)
+        if digest != sha256:
+            return self._elsewhere(file, digest, trusted)
         if trusted != (None if mtime_ns is None else (size, mtime_ns)):
             self.stats[row_id] = trusted
-        return True, trusted
+        return Check(True, trusted)
+
+    def _elsewhere(self, file: str, digest: str | None, stat: FileStat | None) -> Check:
+        """``file`` (its checksum ``digest`` if read already) is not stored at its place:
+        its checksum if an article of those bytes is stored (read only when some are)."""
+        if self.stored and digest is None:
+            digest = file_digest(file)
+        if digest is not None and bytes.fromhex(digest) in self.stored:
+            return Check(False, stat, digest)
+        return Check(False, stat)
 
     def record(self, engine: Engine) -> None:
         """Store the new stats of files found touched but unchanged (one statement)."""

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from archive import entities
-from archive.sources import error_row, store_in, writing
+from archive.sources import error_row, store_in, store_known, writing
 
 BATCH_ARTICLES = 200
 BATCH_SECONDS = 2.0
@@ -58,6 +58,14 @@ class BatchWriter:
 
         outcome = self._run(step)
         self._count(outcome)
+        return outcome
+
+    def store_known(self, sha256: str, location) -> str | None:
+        """Store a file whose bytes are a stored article's (``sources.store_known``); return
+        its outcome, or None (nothing stored) if that article is not stored any more."""
+        outcome = self._run(lambda session: store_known(session, sha256, location))
+        if outcome is not None:
+            self._count(outcome)
         return outcome
 
     def log_error(self, run_id: int | None, name: str, root: int | None, reason: str) -> None:
