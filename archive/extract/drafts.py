@@ -34,6 +34,8 @@ SIDE_STATEMENT = re.compile(
     r"|[Tt]ham dự|[Cc]ùng (?:dự|tham dự))"
 )
 TITLE_CHAIN = re.compile(r"[\w\s]*,?\s*")
+SEMICOLON = re.compile(";")
+SPACES = re.compile(r"\s*")
 MAX_CHAIN_TITLES = 12  # a comma-chained run of titles before a name is never longer
 MAX_REPORTS = 50  # sentences kept per encounter (they date it and give its topics)
 
@@ -188,7 +190,8 @@ def clause_groups(
     where a clause without a verb that opens with a title continues the one before it
     ("hội đàm với A; Bộ trưởng B và đồng chí C" is one list of participants)."""
     text = sentence.segment.text
-    cuts = [m.start() for m in re.finditer(";", text[sentence.start : sentence.end])]
+    semicolons = SEMICOLON.finditer(text, sentence.start, sentence.end)
+    cuts = [m.start() - sentence.start for m in semicolons]
     bounds = list(
         zip([0, *(c + 1 for c in cuts)], [*cuts, sentence.end - sentence.start], strict=True)
     )
@@ -196,7 +199,7 @@ def clause_groups(
     groups: list[tuple[int, int]] = []
     for start, end in ((sentence.start + a, sentence.start + b) for a, b in bounds):
         has_verb = any(start <= v.start < end for v in verbs)
-        opening = start + len(text[start:end]) - len(text[start:end].lstrip())
+        opening = SPACES.match(text, start, end).end()
         lists_people = lexicon.cue_pattern().match(text, opening) or opening in openings
         if groups and not has_verb and lists_people:
             groups[-1] = (groups[-1][0], end)

@@ -170,7 +170,8 @@ def posts_after(sentence: Sentence, end: int) -> list[Post]:
         lead = re.match(r"^\s*(?:[–—-]\s*)?(?:làm\s+)?", m.group(0)).end()
         chunk = m.group(0)[lead:]
         posts, consumed = parse_chain(chunk, end + m.start() + lead)
-        if starts_a_name(words(chunk[consumed:], 0), chunk[consumed:]):
+        rest = chunk[consumed:]  # its first words: a longer run than NAME_WORDS[1] is no name
+        if starts_a_name(words(rest, limit=NAME_WORDS[1] + 1), rest):
             break  # "..., quyền Chủ tịch nước Đặng Thị Ngọc Thịnh": the next person's post
         found += [p for p in posts if p[1]]
         if not posts or not _consumed_all(chunk, consumed):
