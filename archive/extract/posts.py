@@ -57,7 +57,7 @@ def parse_chain(text: str, offset: int = 0) -> tuple[list[Post], int]:
     return [(rank, title, org, offset + at) for rank, title, org, at in posts], consumed
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # keys of up to TITLES_WINDOW characters: fewer kept
 def _chain(text: str, list_on: bool) -> tuple[tuple[Post, ...], int]:
     """:func:`parse_chain` at offset 0, remembered by text (the same titles come back) and
     by whether the known-people list is on (which names an organisation stops before)."""
@@ -147,7 +147,7 @@ def _chain_ending_chunk(chunk: str, offset: int) -> tuple[list[Post], bool] | No
     return [(rank, title, org, offset + at) for rank, title, org, at in posts], whole_chunk
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # keys of up to TITLES_WINDOW characters: fewer kept
 def _chunk_chain(chunk: str, list_on: bool) -> tuple[tuple[Post, ...], bool] | None:
     """:func:`_chain_ending_chunk` at offset 0, remembered like :func:`_chain`."""
     for cue in lexicon.cue_pattern().finditer(chunk):
