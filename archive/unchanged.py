@@ -8,7 +8,10 @@ a file rewritten with the same size and the same modification time (by a tool th
 times back, or within one timestamp tick) is taken as unchanged; ``archive import
 --checksum`` reads and hashes every file instead. A file whose stat differs is read and
 hashed: its recorded checksum means it was only touched (its new stat is recorded),
-anything else means it is prepared again.
+anything else means it is prepared again, unless an article of those bytes is stored (as
+another file's: a moved or copied folder, whose files are all new paths). The checksums of
+the stored articles are read at the start too; a file at a new path is hashed when there
+are any, and one whose bytes are stored already is pointed at that article, not prepared.
 
 A stat is recorded only when the file's modification time lies ``RACY_SECONDS`` or more
 before the run began. A file written while (or just before) an import reads it could be

@@ -7,7 +7,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from .conftest import SEEDS, invoke
+from .test_migrations import empty_postgres
+from .test_postgres_import import postgres_rows
 
 NO_TIME = "0.000001"  # seconds: any file prepared under this budget fails
 SOURCES_BY_ROOT = """SELECT r.name, count(*) FROM article_sources s
@@ -27,18 +31,28 @@ def rows(db: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
-def test_a_moved_folder_is_not_prepared_again(seeds_copy, db_path, tmp_path):
-    assert summary(str(seeds_copy), "--db", str(db_path)).startswith("5 imported")
-    moved = tmp_path / "moved"
-    seeds_copy.rename(moved)
-    line = summary(str(moved), "--db", str(db_path), "--time-budget", NO_TIME)
+def moved_folder_is_not_prepared_again(seeds: Path, db: str, rows_of) -> None:
+    assert summary(str(seeds), "--db", db).startswith("5 imported")
+    moved = seeds.parent / "moved"
+    seeds.rename(moved)
+    line = summary(str(moved), "--db", db, "--time-budget", NO_TIME)
     assert line == "0 imported, 0 updated, 5 unchanged, 0 failed"
-    assert rows(db_path, SOURCES_BY_ROOT) == [("moved", 5), ("seeds", 5)]
-    assert rows(db_path, "SELECT count(*) FROM articles") == [(5,)]
+    assert rows_of(SOURCES_BY_ROOT) == [("moved", 5), ("seeds", 5)]
+    assert rows_of("SELECT count(*) FROM articles") == [(5,)]
     # the files really would fail if prepared under that budget
     (moved / "new.txt").write_text("Tin mới\n\nBộ trưởng Tô Lâm hội đàm.\n", encoding="utf-8")
-    line = summary(str(moved), "--db", str(db_path), "--time-budget", NO_TIME, expect=1)
+    line = summary(str(moved), "--db", db, "--time-budget", NO_TIME, expect=1)
     assert line == "0 imported, 0 updated, 5 unchanged, 1 failed"
+
+
+def test_a_moved_folder_is_not_prepared_again(seeds_copy, db_path):
+    moved_folder_is_not_prepared_again(seeds_copy, str(db_path), lambda sql: rows(db_path, sql))
+
+
+@pytest.mark.postgres
+def test_a_moved_folder_is_not_prepared_again_on_postgresql(seeds_copy):
+    url = empty_postgres()
+    moved_folder_is_not_prepared_again(seeds_copy, url, lambda sql: postgres_rows(url, sql))
 
 
 def test_a_file_whose_stored_twin_changed_earlier_in_the_run_is_prepared(tmp_path, db_path):
