@@ -115,6 +115,12 @@ def report_fresh(count: int, bare: Run, fresh: Run, db: Database) -> None:
             f"    start-up until the first article: {first:.1f} s; "
             f"after the last article (search, views): {fresh.seconds - last:.1f} s"
         )
+    if last is not None:
+        spent = fresh.cpu_at(last)
+        print(
+            f"    CPU until the last article (the import without the search build): "
+            f"{spent:.1f} s, {1000 * spent / stored:.2f} ms an article"
+        )
     after = f" ({fresh.peak_after(last):,.0f} MiB after the last article)" if last else ""
     print(f"    peak memory, whole process tree: {fresh.peak_mib:,.0f} MiB{after}")
     print(f"    {summary_line(fresh)}; {entity_counts(db)}")

@@ -51,6 +51,21 @@ def tree_memory_mib(pid: int) -> float:
     return total / 1024
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds spent so far by ``pid`` and its descendants (those it reaped included)."""
+    ticks, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone: its time is its parent's once reaped
+            continue
+        ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        stack += _children(current)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 Database = Path | str  # an SQLite file, or a server's SQLAlchemy URL
 
 
@@ -126,6 +141,12 @@ class Run:
     progress: list[tuple[float, int]] = field(default_factory=list)
     memory: list[tuple[float, float]] = field(default_factory=list)
     server_cpu_seconds: float | None = None  # a PostgreSQL server's, during the run
+    cpu: list[tuple[float, float]] = field(default_factory=list)  # (seconds, tree CPU)
+
+    def cpu_at(self, seconds: float) -> float:
+        """CPU seconds of the process tree sampled at or just after ``seconds`` (past the
+        last sample: the whole run's)."""
+        return next((spent for t, spent in self.cpu if t >= seconds), self.cpu_seconds)
 
     def peak_after(self, seconds: float) -> float:
         """Peak memory (MiB) sampled from ``seconds`` after the start to the end."""
@@ -156,10 +177,12 @@ def run(command: list[str], db: Database | None = None, server: bool = False) ->
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     samples: list[tuple[float, int]] = []
     memory: list[tuple[float, float]] = []
+    cpu: list[tuple[float, float]] = []
 
     def sample() -> None:
         while child.poll() is None:
             memory.append((time.perf_counter() - started, tree_memory_mib(child.pid)))
+            cpu.append((time.perf_counter() - started, tree_cpu_seconds(child.pid)))
             if db is not None and (count := count_articles(db)) is not None:
                 samples.append((time.perf_counter() - started, count))
             time.sleep(SAMPLE_SECONDS)
@@ -174,6 +197,6 @@ def run(command: list[str], db: Database | None = None, server: bool = False) ->
     if db is not None and (count := count_articles(db)) is not None:
         samples.append((elapsed, count))
     peak = max((mib for _, mib in memory), default=0.0)
-    cpu = _children_cpu() - cpu_before
+    spent_cpu = _children_cpu() - cpu_before
     spent = server_cpu() if server_cpu else None
-    return Run(elapsed, cpu, peak, output, samples, memory, spent)
+    return Run(elapsed, spent_cpu, peak, output, samples, memory, spent, cpu)

@@ -88,6 +88,9 @@ def test_import_benchmark_prints_every_figure(capsys, tmp_path):
         rf"{FIGURE} articles/s, {FIGURE} x \(a\)",
         out,
     )
+    total = float(re.search(rf"\(b\) archive import.*: {FIGURE} s \(({FIGURE}) s CPU", out)[1])
+    until = re.search(rf"CPU until the last article .*: ({FIGURE}) s, {FIGURE} ms an article", out)
+    assert 0 < float(until[1]) <= total
     tenths = re.search(r"articles/s by tenth: (.*)", out)[1].split()
     assert len(tenths) == 10 and all(float(t.replace(",", "")) > 0 for t in tenths)
     peak = float(re.search(rf"peak memory, whole process tree: ({FIGURE}) MiB", out)[1])
