@@ -144,21 +144,37 @@ def _not_event_dates(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+class _Marks:
+    """Which characters of a text some span covers: whether a span overlaps one of them is
+    one search, however many spans there are (a scan of them all made a text of many dates
+    quadratic)."""
+
+    def __init__(self, length: int) -> None:
+        self._covered = bytearray(length)
+
+    def add(self, start: int, end: int) -> None:
+        self._covered[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._covered.find(1, start, end) != -1
+
+
 @lru_cache(maxsize=16)
 def find_dates(text: str) -> tuple[DateMention, ...]:
     """Day-and-month dates in ``text``, in order, without overlaps; timestamps and
     anniversary spans left out (found once per text: several stages ask)."""
-    taken = _not_event_dates(text)
+    not_event, taken = _Marks(len(text)), _Marks(len(text))
+    for start, end in _not_event_dates(text):
+        not_event.add(start, end)
     found: list[DateMention] = []
     for m in MONTH_RANGE.finditer(text):
         day, month, month2 = int(m["day"]), int(m["month"]), int(m["month2"])
         if month2 != month and PartialDate.from_parts(2000, month, day):
             found.append(DateMention(m.start(), m.end(), day, month, None, last_month=month2))
+            taken.add(m.start(), m.end())
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken) or any(
-                m.start() < d.end and d.start < m.end() for d in found
-            ):
+            if not_event.overlaps(m.start(), m.end()) or taken.overlaps(m.start(), m.end()):
                 continue
             year = m.groupdict().get("year")
             mention = DateMention(
@@ -166,6 +182,7 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
             )
             if PartialDate.from_parts(mention.year or 2000, mention.month, mention.day):
                 found.append(mention)
+                taken.add(m.start(), m.end())
     return tuple(sorted(found, key=lambda d: d.start))
 
 
