@@ -13,11 +13,31 @@ from archive.datasette.cells import json_list
 from archive.datasette.labels import country_label
 from archive.datasette.marking import Span, mark, sentence_around
 
-SQL = {
-    path.name.removesuffix(".sql"): path.read_text("utf-8")
-    for path in resources.files("archive.datasette").joinpath("sql").iterdir()
-    if path.name.endswith(".sql")
-}
+
+def _queries() -> dict[str, str]:
+    """The queries of ``sql/`` by name; ``{part}`` in one stands for the shared part in
+    ``sql/_part.sql`` (its comment lines left out)."""
+    texts = {
+        path.name.removesuffix(".sql"): path.read_text("utf-8")
+        for path in resources.files("archive.datasette").joinpath("sql").iterdir()
+        if path.name.endswith(".sql")
+    }
+    parts = {
+        name.removeprefix("_"): "\n".join(
+            line for line in text.splitlines() if not line.startswith("--")
+        ).strip()
+        for name, text in texts.items()
+        if name.startswith("_")
+    }
+    queries = {name: text for name, text in texts.items() if not name.startswith("_")}
+    for name, text in queries.items():
+        for part, sql in parts.items():
+            text = text.replace(f"{{{part}}}", sql)
+        queries[name] = text
+    return queries
+
+
+SQL = _queries()
 TEXT_FIELDS = ("title", "body", "captions")
 SPAN = re.compile(r"(\d{1,9})-(\d{1,9})")
 # meeting_sources.date_basis → how a reader should take the date

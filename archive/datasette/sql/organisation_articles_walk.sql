@@ -3,13 +3,7 @@
 -- the index on articles.published_date), each checked for naming it by one lookup in
 -- search_list_items (the organisations each article names). Fewer rows than :listed: the
 -- walk may have stopped short, ask organisation_articles.sql.
-WITH walked AS (
-  SELECT * FROM (SELECT 0 AS undated, published_date AS date, id FROM articles
-                 WHERE published_date IS NOT NULL ORDER BY published_date, id LIMIT :walked)
-  UNION ALL
-  SELECT * FROM (SELECT 1, NULL, id FROM articles
-                 WHERE published_date IS NULL ORDER BY id LIMIT :walked)
-  ORDER BY 1, 2, 3 LIMIT :walked),
+WITH {walked_articles},
 first AS (
   SELECT w.undated, w.date, w.id FROM walked w
   WHERE EXISTS (SELECT 1 FROM search_list_items i

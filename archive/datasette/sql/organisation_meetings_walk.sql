@@ -3,12 +3,7 @@
 -- the index on meetings.date), each checked for a participant holding a post there (one
 -- lookup per participant in search_list_items, the organisations of each person's posts).
 -- Fewer rows than :listed: the walk may have stopped short, ask organisation_meetings.sql.
-WITH walked AS (
-  SELECT * FROM (SELECT 0 AS undated, date, id FROM meetings
-                 WHERE date IS NOT NULL ORDER BY date, id LIMIT :walked)
-  UNION ALL
-  SELECT * FROM (SELECT 1, NULL, id FROM meetings WHERE date IS NULL ORDER BY id LIMIT :walked)
-  ORDER BY 1, 2, 3 LIMIT :walked),
+WITH {walked_meetings},
 first AS (
   SELECT w.undated, w.date, w.id FROM walked w
   WHERE EXISTS (SELECT 1 FROM meeting_participants mp JOIN search_list_items i

@@ -2,13 +2,7 @@
 -- articles in the page's order (dated ones by date, then the others: read from the index
 -- on articles.published_date), each checked for the subject by one index lookup. Fewer
 -- rows than :listed: the walk may have stopped short, ask topic_articles.sql.
-WITH walked AS (
-  SELECT * FROM (SELECT 0 AS undated, published_date AS date, id FROM articles
-                 WHERE published_date IS NOT NULL ORDER BY published_date, id LIMIT :walked)
-  UNION ALL
-  SELECT * FROM (SELECT 1, NULL, id FROM articles
-                 WHERE published_date IS NULL ORDER BY id LIMIT :walked)
-  ORDER BY 1, 2, 3 LIMIT :walked),
+WITH {walked_articles},
 first AS (
   SELECT w.undated, w.date, w.id FROM walked w
   WHERE EXISTS (SELECT 1 FROM article_topics at WHERE at.article_id = w.id AND at.topic_id = :id)

@@ -2,12 +2,7 @@
 -- meetings in the page's order (dated ones by date, then the others: read from the index
 -- on meetings.date), each checked for the subject by one index lookup. Fewer rows than
 -- :listed: the walk may have stopped short, ask topic_meetings.sql.
-WITH walked AS (
-  SELECT * FROM (SELECT 0 AS undated, date, id FROM meetings
-                 WHERE date IS NOT NULL ORDER BY date, id LIMIT :walked)
-  UNION ALL
-  SELECT * FROM (SELECT 1, NULL, id FROM meetings WHERE date IS NULL ORDER BY id LIMIT :walked)
-  ORDER BY 1, 2, 3 LIMIT :walked),
+WITH {walked_meetings},
 first AS (
   SELECT w.undated, w.date, w.id FROM walked w
   WHERE EXISTS (SELECT 1 FROM meeting_topics mt WHERE mt.meeting_id = w.id AND mt.topic_id = :id)
