@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from archive.extract.text import Covered
 from archive.parse.dates import PartialDate
 
 # Alternatives spelled out (``Ngày|ngày``, not ``[Nn]gày``) and patterns that begin with a
@@ -144,26 +145,11 @@ def _not_event_dates(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-class _Marks:
-    """Which characters of a text some span covers: whether a span overlaps one of them is
-    one search, however many spans there are (a scan of them all made a text of many dates
-    quadratic)."""
-
-    def __init__(self, length: int) -> None:
-        self._covered = bytearray(length)
-
-    def add(self, start: int, end: int) -> None:
-        self._covered[start:end] = b"\x01" * (end - start)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        return self._covered.find(1, start, end) != -1
-
-
 @lru_cache(maxsize=16)
 def find_dates(text: str) -> tuple[DateMention, ...]:
     """Day-and-month dates in ``text``, in order, without overlaps; timestamps and
     anniversary spans left out (found once per text: several stages ask)."""
-    not_event, taken = _Marks(len(text)), _Marks(len(text))
+    not_event, taken = Covered(0, len(text)), Covered(0, len(text))  # timestamps; dates
     for start, end in _not_event_dates(text):
         not_event.add(start, end)
     found: list[DateMention] = []

@@ -21,7 +21,14 @@ from archive.extract import lexicon
 from archive.extract.dates import SEQUENCE_OPENER
 from archive.extract.persons import ArticlePeople, Occurrence
 from archive.extract.text import Sentence
-from archive.extract.verbs import Verb, find_verbs, framing_regions, inside, reported_kind
+from archive.extract.verbs import (
+    Regions,
+    Verb,
+    find_verbs,
+    framing_regions,
+    inside,
+    reported_kind,
+)
 from archive.knowledge import load
 from archive.vietnamese import normalise
 
@@ -63,7 +70,7 @@ def _title_chain_start(sentence: Sentence, name_start: int) -> int:
     return chain if chain is not None else name_start
 
 
-def is_context_only(occurrence: Occurrence, framing: list[tuple[int, int]]) -> bool:
+def is_context_only(occurrence: Occurrence, framing: Regions) -> bool:
     """Named inside a framing clause, or as someone's ("của Tổng Bí thư X")."""
     if inside(occurrence.start, framing):
         return True

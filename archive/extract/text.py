@@ -111,6 +111,22 @@ def matches_at(
             yield m
 
 
+class Covered:
+    """The characters of ``[start, end)`` of a text that some (non-empty) span covers:
+    whether a span overlaps one is one search, however many spans were added (a scan of
+    them all makes a text with many of them quadratic)."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self._start = start
+        self._covered = bytearray(max(0, end - start))
+
+    def add(self, start: int, end: int) -> None:
+        self._covered[start - self._start : end - self._start] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._covered.find(1, start - self._start, end - self._start) != -1
+
+
 def _trie_alternation(forms: list[str], word_start_checked_after: bool = False) -> str:
     """``forms`` as one regex that shares their common beginnings (``Trung (?:Quốc|Hoa)``),
     so a position is tried in one pass, not once per form; a longer form is tried before a

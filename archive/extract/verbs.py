@@ -7,16 +7,19 @@ lists are in ``archive/data/meetings.yml``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from archive.extract import lexicon
-from archive.extract.text import Sentence, matches_at, phrase_alternation
+from archive.extract.text import Covered, Sentence, matches_at, phrase_alternation
 from archive.knowledge import load
 from archive.vietnamese import normalise
 
 NEGATION_WINDOW_WORDS = 3
+SPACES = re.compile(r"\s*")
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,21 @@ def framing_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{openers})(?!\w)[^,;]*", re.IGNORECASE)
 
 
-def framing_regions(sentence: Sentence) -> list[tuple[int, int]]:
+class Regions:
+    """Ranges of a sentence in the order of their starts (they may overlap): whether one
+    holds a position is a bisect, not a scan of them all."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self.ranges = ranges
+        self._starts = [start for start, _end in ranges]
+        self._reach = list(accumulate((end for _start, end in ranges), max))
+
+    def holds(self, position: int) -> bool:
+        index = bisect.bisect_right(self._starts, position)
+        return index > 0 and self._reach[index - 1] > position
+
+
+def framing_regions(sentence: Sentence) -> Regions:
     """Framing clauses: from the opener to the comma that ends it, read through the commas
     of a title chain ("nhận lời mời của Ủy viên Quốc vụ, Bộ trưởng ... Quách Thanh Côn,")."""
     text = sentence.segment.text
@@ -69,17 +86,21 @@ def framing_regions(sentence: Sentence) -> list[tuple[int, int]]:
             end < sentence.end
             and text[end] == ","
             and lexicon.cue_pattern().search(text, chunk_start, end)  # a title, no name yet
-            and lexicon.cue_pattern().match(text[end + 1 : sentence.end].lstrip())
+            and lexicon.cue_pattern().match(text, _after_spaces(text, end + 1), sentence.end)
         ):
             chunk_start = end + 1
             following = text.find(",", end + 1, sentence.end)
             end = following if following != -1 else sentence.end
         regions.append((m.start(), end))
-    return regions
+    return Regions(regions)
 
 
-def inside(position: int, regions: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in regions)
+def _after_spaces(text: str, position: int) -> int:
+    return SPACES.match(text, position).end()
+
+
+def inside(position: int, regions: Regions) -> bool:
+    return regions.holds(position)
 
 
 def _negated(text: str, verb: Verb, sentence_start: int) -> bool:
@@ -96,19 +117,19 @@ def verb_starts() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?=(?:{verbs})(?!\w))", re.IGNORECASE)
 
 
-def find_verbs(sentence: Sentence, framing: list[tuple[int, int]]) -> list[Verb]:
+def find_verbs(sentence: Sentence, framing: Regions) -> list[Verb]:
     """Every meeting verb in the sentence outside framing clauses, in text order."""
     text = sentence.segment.text
     found: list[Verb] = []
     starts = [m.start() for m in verb_starts().finditer(text, sentence.start, sentence.end)]
     if not starts:
         return found
+    taken = Covered(sentence.start, sentence.end)  # by the verbs found so far
     for kind, pattern, roles, generic in verb_patterns():
         for m in matches_at(pattern, text, starts, sentence.end):
-            if not inside(m.start(), framing) and not any(
-                m.start() < v.end and v.start < m.end() for v in found
-            ):
+            if not inside(m.start(), framing) and not taken.overlaps(m.start(), m.end()):
                 found.append(Verb(kind, m.start(), m.end(), roles, generic))
+                taken.add(m.start(), m.end())
     return sorted(found, key=lambda v: v.start)
 
 
