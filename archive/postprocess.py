@@ -136,11 +136,22 @@ def index_served_columns(db: sqlite_utils.Database) -> None:
             _index(db, table, served_columns(table), "search_ix_{table}_{column}", facets)
 
 
+FACT_CHUNK = 2000  # articles whose facts are sorted at once (in memory, not spilled)
+
+
 def build_facts(db: sqlite_utils.Database) -> None:
     """``search_facts`` and ``search_sentences`` (archive/evidence.py): every fact with its
-    evidence sentence, for searching evidence and listing it (the ``evidence`` view)."""
+    evidence sentence, for searching evidence and listing it (the ``evidence`` view); the
+    articles' facts numbered ``FACT_CHUNK`` articles at a time (at 100,000 articles, one
+    sort of all 1.95 million spilled to disk: 27 s of CPU, 39 s in all, against 20 s)."""
     evidence.create_tables(db)
-    evidence.insert(db)
+    starts = db.execute(
+        "SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM articles) "
+        f"WHERE n % {FACT_CHUNK} = 1"
+    ).fetchall()
+    bounds = [start for (start,) in starts] + [None]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        evidence.insert(db, f"article_id >= {start}" + (f" AND article_id < {end}" if end else ""))
     facets = tuple(facet_columns("evidence"))
     _index(db, "search_facts", ["article_id", *facets], facets=facets)
 

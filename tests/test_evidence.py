@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import pytest
 from datasette.app import Datasette
 
+from archive import postprocess
 from archive.datasette import SETTINGS, template_dir
 from archive.evidence import SEPARATOR
 from archive.postprocess import ensure_db_shape
@@ -139,3 +140,20 @@ def test_counting_facts_never_reads_their_sentences(conn):
         assert "search_sentences" not in plan and " s " not in f"{plan} ", plan
     page = " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN SELECT * FROM evidence"))
     assert "SEARCH s USING INTEGER PRIMARY KEY" in page
+
+
+def test_facts_built_a_few_articles_at_a_time_are_the_same(built_db, tmp_path, monkeypatch):
+    chunked = tmp_path / "chunked.db"
+    shutil.copy(built_db, chunked)
+    monkeypatch.setattr(postprocess, "FACT_CHUNK", 2)  # the seeds' 5 articles: 3 chunks
+    postprocess.ensure_db_shape(chunked)
+
+    def facts(db: Path) -> tuple[list, list]:
+        with sqlite3.connect(db) as connection:
+            listed = connection.execute(f"SELECT {FACT_NAMES} FROM evidence").fetchall()
+            sentences = connection.execute(
+                "SELECT article_id, evidence_field, evidence, names FROM search_sentences"
+            ).fetchall()
+        return sorted(listed, key=repr), sorted(sentences, key=repr)
+
+    assert facts(chunked) == facts(built_db)
