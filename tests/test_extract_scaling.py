@@ -35,6 +35,9 @@ SHAPES = {
     "many dates and timestamps": lambda n: "\n".join(
         f"Ngày {i % 28 + 1}/3, lúc 10:30 {i % 28 + 1}/02/2026." for i in range(n)
     ),
+    "many sentences naming known people": lambda n: " ".join(
+        f"Vương Tiểu Hồng, Tô Lâm {i}." for i in range(n)
+    ),
     "many verbs and framing clauses in one sentence": lambda n: (
         " ".join(
             f"nhân dịp ông Lê Văn A{i} hội đàm với ông Lý Minh B{i} và tiếp, trong khuôn khổ"
@@ -49,6 +52,7 @@ SIZES = {
     "a long list of names": 150,
     "many meetings": 150,
     "many dates and timestamps": 1000,
+    "many sentences naming known people": 1600,
     "many verbs and framing clauses in one sentence": 1200,
 }
 

@@ -11,6 +11,7 @@ are folded into the full name the same article gives.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -270,18 +271,22 @@ def new_mention(candidate: Candidate) -> PersonMention:
 def known_in(sentence: Sentence) -> list[Candidate]:
     """Known people named anywhere in the sentence, cue or not."""
     text = sentence.segment.text
+    spans, starts = _known_spans(text, lexicon.known_people_on())
+    here = spans[bisect_left(starts, sentence.start) : bisect_left(starts, sentence.end)]
     return [
         Candidate(words(m.group(0), m.start()), sentence, cued=True)
-        for m in _known_spans(text, lexicon.known_people_on())
-        if sentence.start <= m.start() < sentence.end and not named_after(text, m.start())
+        for m in here
+        if not named_after(text, m.start())
     ]
 
 
 @lru_cache(maxsize=8)
-def _known_spans(text: str, list_on: bool) -> tuple[re.Match[str], ...]:
-    """Every known person's name in a field, found in one pass (not one per sentence)."""
+def _known_spans(text: str, list_on: bool) -> tuple[tuple[re.Match[str], ...], list[int]]:
+    """Every known person's name in a field, found in one pass (not one per sentence), and
+    where each starts (a sentence takes its own by bisection)."""
     pattern = lexicon.known_people_pattern() if list_on else None
-    return tuple(pattern.finditer(text)) if pattern else ()
+    spans = tuple(pattern.finditer(text)) if pattern else ()
+    return spans, [m.start() for m in spans]
 
 
 def _overlaps(candidate: Candidate, others: list[Candidate]) -> bool:
