@@ -94,6 +94,8 @@ def delegation_heads(body: list[Sentence], people: ArticlePeople) -> dict[str | 
     for sentence in body:
         text = sentence.segment.text
         occurrences = people.in_sentence(sentence)
+        if not occurrences:
+            continue  # nobody to lead a delegation here
         for pattern in delegation_head_patterns():
             for m in pattern.finditer(text, sentence.start, sentence.end):
                 named = [o for o in occurrences if m.start("who") <= o.start < m.end("who")]
@@ -304,6 +306,9 @@ def sentence_drafts(body: list[Sentence], people: ArticlePeople, heads) -> list[
             continue
         framing = framing_regions(sentence)
         verbs = find_verbs(sentence, framing)
+        if not verbs:  # no clause reports an encounter
+            previous = None
+            continue
         drafts_here: list[Draft] = []
         for group in clause_groups(sentence, verbs, people):
             subject = _subject(drafts_here[0]) if drafts_here else {}
