@@ -21,14 +21,7 @@ from archive.extract import lexicon
 from archive.extract.dates import SEQUENCE_OPENER
 from archive.extract.persons import ArticlePeople, Occurrence
 from archive.extract.text import Sentence
-from archive.extract.verbs import (
-    Regions,
-    Verb,
-    find_verbs,
-    framing_regions,
-    inside,
-    reported_kind,
-)
+from archive.extract.verbs import Regions, Verb, find_verbs, inside, reported_kind
 from archive.knowledge import load
 from archive.vietnamese import normalise
 
@@ -304,8 +297,7 @@ def sentence_drafts(body: list[Sentence], people: ArticlePeople, heads) -> list[
         if attendees:  # "Tham dự hội đàm, về phía ... có ...": who attended the one before
             previous.absorb_people(attendees, {})
             continue
-        framing = framing_regions(sentence)
-        verbs = find_verbs(sentence, framing)
+        verbs, framing = find_verbs(sentence)
         if not verbs:  # no clause reports an encounter
             previous = None
             continue

@@ -117,20 +117,22 @@ def verb_starts() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?=(?:{verbs})(?!\w))", re.IGNORECASE)
 
 
-def find_verbs(sentence: Sentence, framing: Regions) -> list[Verb]:
-    """Every meeting verb in the sentence outside framing clauses, in text order."""
+def find_verbs(sentence: Sentence) -> tuple[list[Verb], Regions]:
+    """Every meeting verb in the sentence outside framing clauses, in text order, and the
+    framing clauses (looked for only in a sentence where some verb starts)."""
     text = sentence.segment.text
     found: list[Verb] = []
     starts = [m.start() for m in verb_starts().finditer(text, sentence.start, sentence.end)]
     if not starts:
-        return found
+        return found, Regions([])
+    framing = framing_regions(sentence)
     taken = Covered(sentence.start, sentence.end)  # by the verbs found so far
     for kind, pattern, roles, generic in verb_patterns():
         for m in matches_at(pattern, text, starts, sentence.end):
             if not inside(m.start(), framing) and not taken.overlaps(m.start(), m.end()):
                 found.append(Verb(kind, m.start(), m.end(), roles, generic))
                 taken.add(m.start(), m.end())
-    return sorted(found, key=lambda v: v.start)
+    return sorted(found, key=lambda v: v.start), framing
 
 
 def reported_kind(text: str, verbs: list[Verb], start: int) -> Verb | None:
