@@ -56,14 +56,10 @@ INSERT_SENTENCES = f"""
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
-    """Empty evidence tables, indexed for listing facts (by kind and article) and for going
-    from a sentence to its facts and from an article to its sentences."""
+    """Empty evidence tables, indexed for going from a sentence to its facts and from an
+    article to its sentences (post-processing adds the facet columns' indexes)."""
     db["search_facts"].create({"id": int, **FACT_COLUMNS}, pk="id", replace=True)
     db["search_sentences"].create({"id": int, **SENTENCE_COLUMNS}, pk="id", replace=True)
-    # the evidence view filtered by kind lists facts by article: read in that order
-    db["search_facts"].create_index(
-        ["fact", "article_id", "evidence_field"], index_name="ix_search_facts_order"
-    )
     db["search_facts"].create_index(["sentence_id"], index_name="ix_search_facts_sentence")
     db["search_sentences"].create_index(["article_id"], index_name="ix_search_sentences_article")
 

@@ -107,12 +107,15 @@ def _index(
     """An index on each of ``columns``: a filter on a value finds its rows at once, a sorted
     page starts at once. When ``facets`` (the table's column facets) are 2 or 3, the index
     of a facet column holds the others too, so a page filtered on one reads the others'
-    counts from the index alone. None where an index starting with the column holds them."""
+    counts from the index alone (its columns first, so they group in index order). None where
+    an index starts with them, the column first."""
     covered = facets if 2 <= len(facets) <= COVERED_AT_MOST else ()
     existing = [index.columns for index in db[table].indexes if index.columns]
     for column in dict.fromkeys(columns):
         wanted = [column, *(c for c in covered if c != column)] if column in covered else [column]
-        if not any(cols[0] == column and set(wanted) <= set(cols) for cols in existing):
+        if not any(
+            cols[0] == column and set(cols[: len(wanted)]) == set(wanted) for cols in existing
+        ):
             index_name = name.format(table=table, column=column)
             db.execute(f"DROP INDEX IF EXISTS [{index_name}]")  # another version's columns
             db[table].create_index(wanted, index_name=index_name)
