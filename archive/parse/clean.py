@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from archive.knowledge import any_of, load, patterns
 
 BLANK_LINES = re.compile(r"\n\s*\n+")
-SPACES = re.compile(r"[ \t\u00a0]+")
+SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")  # what becomes one space (not " " itself)
 SENTENCE_BREAK = re.compile(r"[.!?…]\s+")
 CAPTION_MAX_CHARS = 400
 PARAGRAPH_END = re.compile(r"[.!?…”\"]\s*\n")
@@ -49,7 +49,7 @@ def agency_of(line: str) -> str | None:
 
 def tidy(text: str) -> str:
     """One space between words, no trailing spaces, at most one blank line between blocks."""
-    lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line.strip() for line in SPACES.sub(" ", text).split("\n")]  # no run spans lines
     return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
