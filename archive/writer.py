@@ -22,7 +22,7 @@ from archive.sources import error_row, store_in, store_known, writing
 
 BATCH_ARTICLES = 200
 BATCH_SECONDS = 2.0
-MAP_ENTRIES = 100_000
+MAP_ENTRIES = 30_000
 
 
 class Refused(Exception):
