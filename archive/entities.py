@@ -118,8 +118,7 @@ def _row(fields: tuple[str, ...], values) -> Row:
 def _known(session: Session, cache: dict, key, table, column: str, fields) -> Row | None:
     """The row whose ``column`` is ``key``, looked up once (None: not stored)."""
     if key not in cache:
-        cursor = statements.cursor(session)
-        found = cursor.first(cursor.sql.select(table.name, fields, (column,)), {column: key})
+        found = statements.cursor(session).find(table.name, fields, {column: key})
         cache[key] = _row(fields, found) if found is not None else None
     return cache[key]
 
@@ -132,7 +131,7 @@ def _insert_new(session: Session, table, values: dict, key: dict) -> int:
     inserted = cursor.first(cursor.sql.insert(table.name, values, True, ignore), values)
     if inserted is not None:
         return inserted[0]
-    return cursor.first(cursor.sql.select(table.name, ("id",), tuple(key)), key)[0]
+    return cursor.find(table.name, ("id",), key)[0]
 
 
 def _prefetch(session: Session, cache: dict, keys: Iterable, table, column: str, fields) -> None:

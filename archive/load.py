@@ -279,9 +279,8 @@ def store_article(
     cursor = statements.cursor(session)
     if article_id is None:
         fields["source_path"] = source_path
-        article_id = cursor.first(cursor.sql.insert(ARTICLES.name, fields, returning=True), fields)[
-            0
-        ]
+        inserted = cursor.sql.insert(ARTICLES.name, fields, returning=True)
+        (article_id,) = cursor.first(inserted, fields)
     else:
         cursor.execute(cursor.sql.update(ARTICLES.name, fields), {**fields, "id": article_id})
     rows = _Rows()

@@ -126,17 +126,16 @@ class SourceRow(NamedTuple):
 
 def _stored_content(session: Session, sha256: str) -> StoredContent | None:
     """(id, pipeline_version) of the article with these bytes, if stored."""
-    cursor = statements.cursor(session)
-    query = cursor.sql.select(ARTICLES.name, StoredContent._fields, ("sha256",))
-    found = cursor.first(query, {"sha256": sha256})
+    found = statements.cursor(session).find(
+        ARTICLES.name, StoredContent._fields, {"sha256": sha256}
+    )
     return StoredContent(*found) if found is not None else None
 
 
 def _source_row(session: Session, location: Location) -> SourceRow | None:
     """(id, article_id) of the source at ``location``, if stored."""
-    cursor = statements.cursor(session)
-    query = cursor.sql.select(SOURCES.name, SourceRow._fields, ("root_id", "path"))
-    found = cursor.first(query, {"root_id": location.root_id, "path": location.path})
+    where = {"root_id": location.root_id, "path": location.path}
+    found = statements.cursor(session).find(SOURCES.name, SourceRow._fields, where)
     return SourceRow(*found) if found is not None else None
 
 

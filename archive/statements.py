@@ -49,6 +49,10 @@ class Cursor:
         rows = self.execute(sql, params).fetchall()
         return rows[0] if rows else None
 
+    def find(self, table: str, columns: Sequence[str], where: dict[str, Any]) -> tuple | None:
+        """The first row of ``columns`` of ``table`` whose columns equal ``where``'s values."""
+        return self.first(self.sql.select(table, columns, tuple(where)), where)
+
     def _wrapped(self, sql: str, params, error: Exception) -> DBAPIError:
         return DBAPIError.instance(sql, params, error, self.base_error, dialect=self.dialect)
 
