@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from archive.fulltext import index_rows
-from archive.views import FACT_NAMES, facts_query
+from archive.views import FACT_NAMES, facts_query, sentence_keys_query
 
 FACT_COLUMNS = {
     "fact": str,
@@ -30,28 +30,40 @@ SEPARATOR = " · "  # between the names of a sentence's facts
 
 STORED = FACT_NAMES.removesuffix(", evidence")  # a fact's columns but its sentence
 SENTENCE_KEY = "article_id, evidence_field, evidence"  # sentences are numbered in this order
-# The facts of some articles, numbered on from the last id (by kind, article, place); each
-# with the number of its sentence, numbered on from ``:first``.
+# The sentences of the articles at hand, by key: what numbers their facts' sentences
+CHUNK_SENTENCES = "search_chunk_sentences"
+CREATE_CHUNK_SENTENCES = f"""
+    CREATE TEMP TABLE IF NOT EXISTS {CHUNK_SENTENCES} (
+        article_id INTEGER, evidence_field TEXT, evidence TEXT, id INTEGER,
+        PRIMARY KEY ({SENTENCE_KEY})) WITHOUT ROWID
+"""
+# Each sentence once, numbered on from ``:first`` in key order (``{keys}``: the facts'
+# article, field and sentence alone, read without what they state)
+NUMBER_SENTENCES = f"""
+    INSERT INTO temp.{CHUNK_SENTENCES} ({SENTENCE_KEY}, id)
+    SELECT {SENTENCE_KEY}, :first - 1 + row_number() OVER (ORDER BY {SENTENCE_KEY})
+    FROM ({{keys}}) GROUP BY {SENTENCE_KEY}
+"""
+# The facts of some articles, numbered on from the last id (by kind, article, place; at one
+# place by sentence, then as the facts' tables give them), each with its sentence's number
 INSERT_FACTS = f"""
     INSERT INTO search_facts ({STORED}, sentence_id)
-    SELECT {STORED}, :first - 1 + dense_rank() OVER (ORDER BY {SENTENCE_KEY})
-    FROM ({{facts}}) ORDER BY fact, article_id, evidence_start
+    SELECT {STORED},
+           (SELECT s.id FROM temp.{CHUNK_SENTENCES} s WHERE s.article_id = f.article_id
+            AND s.evidence_field = f.evidence_field AND s.evidence IS f.evidence) AS sentence_id
+    FROM ({{facts}}) f ORDER BY fact, article_id, evidence_start, sentence_id
 """
-# The sentences of the same facts, numbered the same way, with their facts' subjects and
-# details (``search_facts`` holds them by then)
+# The same sentences with the subjects and details of their facts (``search_facts`` holds
+# them by then), each once, in order
 INSERT_SENTENCES = f"""
     INSERT INTO search_sentences (id, {SENTENCE_KEY}, names)
-    SELECT s.id, s.article_id, s.evidence_field, s.evidence, n.names
-    FROM (SELECT :first - 1 + row_number() OVER (ORDER BY {SENTENCE_KEY}) AS id, {SENTENCE_KEY}
-          FROM ({{facts}}) GROUP BY {SENTENCE_KEY}) s
-    LEFT JOIN (SELECT sentence_id, group_concat(name, '{SEPARATOR}') AS names
-               FROM (SELECT sentence_id, subject AS name FROM search_facts
-                     WHERE sentence_id >= :first AND subject IS NOT NULL
-                     UNION SELECT sentence_id, detail FROM search_facts
-                     WHERE sentence_id >= :first AND detail IS NOT NULL
-                     ORDER BY sentence_id, name)
-               GROUP BY sentence_id) n ON n.sentence_id = s.id
-    ORDER BY s.id
+    SELECT s.id, {SENTENCE_KEY},
+           (SELECT group_concat(name, '{SEPARATOR}')
+            FROM (SELECT subject AS name FROM search_facts
+                  WHERE sentence_id = s.id AND subject IS NOT NULL
+                  UNION SELECT detail FROM search_facts
+                  WHERE sentence_id = s.id AND detail IS NOT NULL ORDER BY name))
+    FROM temp.{CHUNK_SENTENCES} s ORDER BY {SENTENCE_KEY}
 """
 
 
@@ -70,10 +82,16 @@ def _next_id(db: sqlite_utils.Database, table: str) -> int:
 
 def insert(db: sqlite_utils.Database, where: str = "1") -> int:
     """The facts and sentences of the articles matching ``where`` (a condition on
-    ``article_id``), numbered on from the last ids. Returns the first new sentence id."""
-    first, facts = _next_id(db, "search_sentences"), facts_query(where)
-    db.execute(INSERT_FACTS.format(facts=facts), {"first": first})
-    db.execute(INSERT_SENTENCES.format(facts=facts), {"first": first})
+    ``article_id``), numbered on from the last ids. Returns the first new sentence id.
+
+    Their sentences are numbered first, then looked up by each fact (the facts' query,
+    with its joins and meeting participants, runs once)."""
+    first = _next_id(db, "search_sentences")
+    db.execute(CREATE_CHUNK_SENTENCES)
+    db.execute(f"DELETE FROM temp.{CHUNK_SENTENCES}")
+    db.execute(NUMBER_SENTENCES.format(keys=sentence_keys_query(where)), {"first": first})
+    db.execute(INSERT_FACTS.format(facts=facts_query(where)))
+    db.execute(INSERT_SENTENCES)
     return first
 
 

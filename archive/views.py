@@ -153,41 +153,62 @@ def table_of(view: str) -> str:
 
 
 # Every fact with its evidence sentence: the rows of ``search_facts`` (numbered and faceted
-# there, searched through their sentences), which the ``evidence`` view lists. ``{where}``
-# is a condition on ``article_id``, in each part (SQLite would not push it into a compound
-# subquery).
-FACTS = """
-    SELECT 'person' AS fact, ap.article_id, p.name AS subject, ap.surface AS detail,
-           ap.evidence_field, ap.evidence_start, ap.evidence_end, ap.evidence
-    FROM article_persons ap JOIN persons p ON p.id = ap.person_id WHERE {where}
-    UNION ALL
-    SELECT 'post', pp.article_id, p.name, pos.title || COALESCE(' — ' || o.name, ''),
-           pp.evidence_field, pp.evidence_start, pp.evidence_end, pp.evidence
-    FROM person_positions pp JOIN persons p ON p.id = pp.person_id
-    JOIN positions pos ON pos.id = pp.position_id
-    LEFT JOIN organisations o ON o.id = pos.organisation_id WHERE {where}
-    UNION ALL
-    SELECT 'organisation', ao.article_id, o.name, ao.surface,
-           ao.evidence_field, ao.evidence_start, ao.evidence_end, ao.evidence
-    FROM article_organisations ao JOIN organisations o ON o.id = ao.organisation_id
-    WHERE {where}
-    UNION ALL
-    SELECT 'meeting', ms.article_id, mt.kind || COALESCE(' ' || mt.date, ''),
-           (SELECT group_concat(name, ', ') FROM (SELECT p.name FROM meeting_participants mp
-            JOIN persons p ON p.id = mp.person_id
-            WHERE mp.meeting_id = mt.id AND mp.article_id = ms.article_id ORDER BY p.name)),
-           ms.evidence_field, ms.evidence_start, ms.evidence_end, ms.evidence
-    FROM meeting_sources ms JOIN meetings mt ON mt.id = ms.meeting_id WHERE {where}
-    UNION ALL
-    SELECT 'topic', at.article_id, t.name_en, t.name_vi,
-           at.evidence_field, at.evidence_start, at.evidence_end, at.evidence
-    FROM article_topics at JOIN topics t ON t.id = at.topic_id WHERE {where}
-"""
+# there, searched through their sentences), which the ``evidence`` view lists. Each kind of
+# fact: what it states, the link table ``{t}`` holding its article and evidence, and the
+# tables it reads. ``{where}`` is a condition on ``article_id``, in each part (SQLite would
+# not push it into a compound subquery).
+FACT_KINDS: list[tuple[str, str, str]] = [
+    (
+        "'person' AS fact, ap.article_id, p.name AS subject, ap.surface AS detail",
+        "ap",
+        "article_persons ap JOIN persons p ON p.id = ap.person_id",
+    ),
+    (
+        "'post', pp.article_id, p.name, pos.title || COALESCE(' — ' || o.name, '')",
+        "pp",
+        "person_positions pp JOIN persons p ON p.id = pp.person_id "
+        "JOIN positions pos ON pos.id = pp.position_id "
+        "LEFT JOIN organisations o ON o.id = pos.organisation_id",
+    ),
+    (
+        "'organisation', ao.article_id, o.name, ao.surface",
+        "ao",
+        "article_organisations ao JOIN organisations o ON o.id = ao.organisation_id",
+    ),
+    (
+        "'meeting', ms.article_id, mt.kind || COALESCE(' ' || mt.date, ''), "
+        "(SELECT group_concat(name, ', ') FROM (SELECT p.name FROM meeting_participants mp "
+        "JOIN persons p ON p.id = mp.person_id "
+        "WHERE mp.meeting_id = mt.id AND mp.article_id = ms.article_id ORDER BY p.name))",
+        "ms",
+        "meeting_sources ms JOIN meetings mt ON mt.id = ms.meeting_id",
+    ),
+    (
+        "'topic', at.article_id, t.name_en, t.name_vi",
+        "at",
+        "article_topics at JOIN topics t ON t.id = at.topic_id",
+    ),
+]
+
+
+def _facts(columns: str, where: str) -> str:
+    """Every kind of fact's ``columns`` (``{what}`` and ``{t}``, the link table)."""
+    return "\nUNION ALL\n".join(
+        f"SELECT {columns.format(what=what, t=t)} FROM {tables} WHERE {where}"
+        for what, t, tables in FACT_KINDS
+    )
 
 
 def facts_query(where: str = "1") -> str:
     """The facts of the articles matching ``where`` (a condition on ``article_id``)."""
-    return FACTS.replace("{where}", where)
+    columns = "{what}, {t}.evidence_field, {t}.evidence_start, {t}.evidence_end, {t}.evidence"
+    return _facts(columns, where)
+
+
+def sentence_keys_query(where: str = "1") -> str:
+    """The article, field and sentence of each of those facts (what numbers the sentences),
+    without what they state."""
+    return _facts("{t}.article_id, {t}.evidence_field, {t}.evidence", where)
 
 
 FACT_NAMES = (
