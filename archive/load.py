@@ -34,32 +34,61 @@ ARTICLE_CHILDREN = (
 )
 
 
-def _evidence(span: Span) -> dict:
-    return {
-        "evidence_field": span.field,
-        "evidence_start": span.start,
-        "evidence_end": span.end,
-        "evidence": span.sentence,
-    }
+EVIDENCE = ("evidence_field", "evidence_start", "evidence_end", "evidence")
+# Each child table's columns, in the order its rows (tuples) are built below.
+COLUMNS = {
+    m.ArticleCredit: ("article_id", "kind", "credit"),
+    m.ArticlePerson: ("article_id", "person_id", "surface", "rank", "mentions", *EVIDENCE),
+    m.PersonAlias: ("person_id", "alias", "article_id", *EVIDENCE),
+    m.PersonPosition: (
+        "person_id",
+        "position_id",
+        "article_id",
+        "rank",
+        "date",
+        "date_precision",
+        *EVIDENCE,
+    ),
+    m.ArticleOrganisation: ("article_id", "organisation_id", "surface", *EVIDENCE),
+    m.ArticleTopic: ("article_id", "topic_id", *EVIDENCE),
+    m.MeetingSource: ("meeting_id", "article_id", "date_basis", *EVIDENCE),
+    m.MeetingParticipant: ("meeting_id", "person_id", "article_id", "side", "role", *EVIDENCE),
+    m.MeetingTopic: ("meeting_id", "topic_id", "article_id", *EVIDENCE),
+}
 
 
-class _Rows:
-    """Rows of the article's child tables, written with one INSERT per table (and columns)
-    at the end."""
+def _evidence(span: Span) -> tuple:
+    return (span.field, span.start, span.end, span.sentence)
 
-    def __init__(self) -> None:
+
+class _Facts:
+    """One article's facts being written: the rows of its child tables (tuples in the order
+    of ``COLUMNS``, one INSERT per table at the end), and the id of each organisation it
+    names (got or made once: a second call would find and change nothing)."""
+
+    def __init__(self, session: Session, article_id: int, resolved: ResolvedFacts):
+        self.session, self.article_id, self.resolved = session, article_id, resolved
         self.tables: dict = defaultdict(list)
+        self.organisation_ids: dict[str | None, int | None] = {None: None}
 
-    def add(self, model, **values) -> None:
-        self.tables[model.__tablename__, tuple(values)].append(values)
+    def add(self, model, row: tuple) -> None:
+        self.tables[model].append(row)
 
-    def write(self, session: Session) -> None:
-        cursor = statements.cursor(session)
-        for (table, columns), rows in self.tables.items():
-            cursor.executemany(cursor.sql.insert(table, columns), rows)
+    def organisation(self, name: str | None) -> int | None:
+        found = self.organisation_ids.get(name, self)
+        if found is self:
+            records = self.resolved.organisations
+            found = entities.organisation_id(self.session, name, records, OrganisationRecord)
+            self.organisation_ids[name] = found
+        return found
+
+    def write(self) -> None:
+        cursor = statements.cursor(self.session)
+        for model, rows in self.tables.items():
+            cursor.executemany(cursor.sql.insert_rows(model.__tablename__, COLUMNS[model]), rows)
 
 
-def _prefetch(session: Session, resolved: ResolvedFacts) -> None:
+def _prefetch(session: Session, resolved: ResolvedFacts, article: _Facts) -> None:
     """Look up the article's persons and positions, one query per table; its organisations
     are looked up the same way and made if new (a position is keyed by its organisation)."""
     facts = resolved.facts
@@ -70,76 +99,45 @@ def _prefetch(session: Session, resolved: ResolvedFacts) -> None:
     entities.prefetch_positions(
         session,
         [
-            (post.title, _organisation(session, post.organisation, resolved))
+            (post.title, article.organisation(post.organisation))
             for person in facts.persons
             for post in person.posts
         ],
     )
 
 
-def _save_persons(session: Session, article_id: int, resolved: ResolvedFacts, rows: _Rows):
-    facts, person_ids = resolved.facts, {}
+def _save_persons(session: Session, resolved: ResolvedFacts, article: _Facts) -> dict:
+    facts, article_id, person_ids = resolved.facts, article.article_id, {}
+    date, precision = facts.event_date, facts.event_date_precision
     for person in facts.persons:
         record = resolved.persons.get(person.name) or PersonRecord(person.name)
         person_id = person_ids[person.name] = entities.person_id(session, person.name, record)
-        rows.add(
-            m.ArticlePerson,
-            article_id=article_id,
-            person_id=person_id,
-            surface=person.surface,
-            rank=person.rank,
-            mentions=person.mentions,
-            **_evidence(person.span),
-        )
+        evidence = _evidence(person.span)
+        row = (article_id, person_id, person.surface, person.rank, person.mentions)
+        article.add(m.ArticlePerson, row + evidence)
         for alias in person.alt_names:
-            rows.add(
-                m.PersonAlias,
-                person_id=person_id,
-                alias=alias,
-                article_id=article_id,
-                **_evidence(person.span),
-            )
+            article.add(m.PersonAlias, (person_id, alias, article_id) + evidence)
         for post in person.posts:
-            organisation = _organisation(session, post.organisation, resolved)
+            organisation = article.organisation(post.organisation)
             title_en = resolved.position_titles_en.get(post.title)
-            rows.add(
-                m.PersonPosition,
-                person_id=person_id,
-                position_id=entities.position_id(session, post.title, organisation, title_en),
-                article_id=article_id,
-                rank=person.rank,
-                date=facts.event_date,
-                date_precision=facts.event_date_precision,
-                **_evidence(post.span),
-            )
+            position = entities.position_id(session, post.title, organisation, title_en)
+            row = (person_id, position, article_id, person.rank, date, precision)
+            article.add(m.PersonPosition, row + _evidence(post.span))
     return person_ids
 
 
-def _organisation(session: Session, name: str | None, resolved: ResolvedFacts) -> int | None:
-    return entities.organisation_id(session, name, resolved.organisations, OrganisationRecord)
-
-
-def _save_facts(session: Session, article_id: int, resolved: ResolvedFacts, rows: _Rows) -> None:
-    facts = resolved.facts
+def _save_facts(session: Session, resolved: ResolvedFacts, article: _Facts) -> None:
+    facts, article_id = resolved.facts, article.article_id
     topic_ids = entities.topic_ids(session)
-    _prefetch(session, resolved)
-    person_ids = _save_persons(session, article_id, resolved, rows)
+    _prefetch(session, resolved, article)
+    person_ids = _save_persons(session, resolved, article)
     for org in facts.organisations:
-        rows.add(
-            m.ArticleOrganisation,
-            article_id=article_id,
-            organisation_id=_organisation(session, org.name, resolved),
-            surface=org.surface,
-            **_evidence(org.span),
-        )
+        organisation = article.organisation(org.name)
+        row = (article_id, organisation, org.surface) + _evidence(org.span)
+        article.add(m.ArticleOrganisation, row)
     for topic in facts.topics:
-        rows.add(
-            m.ArticleTopic,
-            article_id=article_id,
-            topic_id=topic_ids[topic.slug],
-            **_evidence(topic.span),
-        )
-    _save_meetings(session, article_id, resolved, person_ids, topic_ids, rows)
+        article.add(m.ArticleTopic, (article_id, topic_ids[topic.slug]) + _evidence(topic.span))
+    _save_meetings(session, resolved, person_ids, topic_ids, article)
 
 
 def meeting_key(
@@ -160,8 +158,8 @@ def meeting_key(
     return f"{kind}|{date or month_day or '?'}|{people}|article:{article_id}"
 
 
-def _save_meetings(session, article_id, resolved, person_ids, topic_ids, rows: _Rows) -> None:
-    meeting_ids: list[int] = []
+def _save_meetings(session, resolved, person_ids, topic_ids, article: _Facts) -> None:
+    article_id, meeting_ids = article.article_id, []
     keys = [
         meeting_key(
             fact.kind,
@@ -186,32 +184,17 @@ def _save_meetings(session, article_id, resolved, person_ids, topic_ids, rows: _
         if fact.parent_index is not None and fact.parent_index < len(meeting_ids):
             changes["parent_id"] = meeting_ids[fact.parent_index]
         entities.set_meeting(session, meeting, changes)
-        meeting_ids.append(meeting.id)
-        rows.add(
-            m.MeetingSource,
-            meeting_id=meeting.id,
-            article_id=article_id,
-            date_basis=fact.date_basis,
-            **_evidence(fact.span),
-        )
+        meeting_id = meeting.id
+        meeting_ids.append(meeting_id)
+        evidence = _evidence(fact.span)
+        article.add(m.MeetingSource, (meeting_id, article_id, fact.date_basis) + evidence)
         for participant in fact.participants:
-            rows.add(
-                m.MeetingParticipant,
-                meeting_id=meeting.id,
-                person_id=person_ids[participant.name],
-                article_id=article_id,
-                side=participant.side,
-                role=participant.role,
-                **_evidence(fact.span),
-            )
+            person_id = person_ids[participant.name]
+            row = (meeting_id, person_id, article_id, participant.side, participant.role)
+            article.add(m.MeetingParticipant, row + evidence)
         for topic in {t.slug: t for t in reversed(fact.topics)}.values():
-            rows.add(
-                m.MeetingTopic,
-                meeting_id=meeting.id,
-                topic_id=topic_ids[topic.slug],
-                article_id=article_id,
-                **_evidence(topic.span),
-            )
+            row = (meeting_id, topic_ids[topic.slug], article_id) + _evidence(topic.span)
+            article.add(m.MeetingTopic, row)
 
 
 def _article_fields(source: SourceText, parsed: ParsedArticle) -> dict:
@@ -283,9 +266,9 @@ def store_article(
         (article_id,) = cursor.first(inserted, fields)
     else:
         cursor.execute(cursor.sql.update(ARTICLES.name, fields), {**fields, "id": article_id})
-    rows = _Rows()
+    article = _Facts(session, article_id, resolved)
     for credit in parsed.credits:
-        rows.add(m.ArticleCredit, article_id=article_id, kind=credit.kind, credit=credit.text)
-    _save_facts(session, article_id, resolved, rows)
-    rows.write(session)
+        article.add(m.ArticleCredit, (article_id, credit.kind, credit.text))
+    _save_facts(session, resolved, article)
+    article.write()
     return article_id

@@ -38,7 +38,7 @@ class Cursor:
             raise self._wrapped(sql, params, error) from error
         return self.cursor
 
-    def executemany(self, sql: str, rows: Sequence[dict[str, Any]]) -> None:
+    def executemany(self, sql: str, rows: Sequence[dict[str, Any] | tuple]) -> None:
         try:
             self.cursor.executemany(sql, rows)
         except self.base_error as error:
@@ -72,6 +72,7 @@ class SQL:
 
     def __init__(self, dialect):
         self.marker = ":{}" if dialect.name == "sqlite" else "%({})s"
+        self.positional = "?" if dialect.name == "sqlite" else "%s"
         self.quote = dialect.identifier_preparer.quote
         self.built: dict[tuple, str] = {}
 
@@ -99,6 +100,17 @@ class SQL:
             return text + (" RETURNING id" if returning else "")
 
         return self._once(("insert", table, columns, returning, ignore), build)
+
+    def insert_rows(self, table: str, columns: tuple[str, ...]) -> str:
+        """INSERT of ``columns`` with positional parameters (rows as tuples in their order:
+        no parameter looked up by name)."""
+
+        def build() -> str:
+            names = ", ".join(self.quote(c) for c in columns)
+            values = ", ".join([self.positional] * len(columns))
+            return f"INSERT INTO {table} ({names}) VALUES ({values})"
+
+        return self._once(("insert_rows", table, columns), build)
 
     def select(self, table: str, columns: Sequence[str], where: Sequence[str]) -> str:
         """SELECT ``columns`` WHERE each of ``where`` equals its parameter."""
