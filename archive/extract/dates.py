@@ -36,7 +36,7 @@ TIME_OF_DAY = (
 )
 YEAR = r"(?P<year>(?:19|20)\d{2})"
 YEAR_AFTER = rf"(?:[/-]{YEAR}|\s+năm\s+{YEAR})?"
-CLOCK = r"\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?"
+CLOCK = r"\d\d?[:h]\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?"
 DATE_PATTERNS = (
     # từ ngày 12 đến 16/9/2023, từ ngày 4-7/1/2012: the first day counts
     re.compile(
@@ -62,21 +62,20 @@ class GatedPattern(NamedTuple):
     pattern: re.Pattern[str]
     needs: re.Pattern[str]
 
-    @classmethod
-    def of(cls, optional_start: str, rest: str) -> GatedPattern:
-        """``optional_start`` then ``rest``: the rest is what every match holds."""
-        return cls(re.compile(optional_start + rest), re.compile(rest))
-
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.pattern.finditer(text) if self.needs.search(text) else iter(())
 
 
-MONTH_RANGE = GatedPattern.of(
-    r"(?:[Tt]ừ )?(?:[Nn]gày )?",
-    r"(?P<day>\d{1,2})[./](?P<month>\d{1,2})\s*(?:[-–—]|đến)\s*"
-    r"(?:ngày )?(?P<day2>\d{1,2})[./](?P<month2>\d{1,2})(?![\d./])",
+# "29.8 – 2.9", found where its first digit stands; the optional "từ ngày" before it is
+# read backwards from there (the same matches as the prefix and the range as one pattern,
+# which the engine would try at every position of the text).
+MONTH_RANGE = re.compile(
+    r"(?P<day>\d\d?)[./](?P<month>\d{1,2})\s*(?:[-–—]|đến)\s*"
+    r"(?:ngày )?(?P<day2>\d{1,2})[./](?P<month2>\d{1,2})(?![\d./])"
 )
-FULL_DATE = r"\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}"
+MONTH_RANGE_OPENER = re.compile(r"(?:[Tt]ừ )?(?:[Nn]gày )?\Z")
+MONTH_RANGE_OPENER_CHARS = len("từ ngày ")
+FULL_DATE = r"\d\d?[/.-]\d{1,2}[/.-](?:19|20)\d{2}"  # \d\d?: found by its first digit
 # A time of year the text says its events fall in ("đúng vào dịp đầu Năm mới 2017"), and
 # the months it covers; a year in the date's own sentence ("ngày 19/8, ... năm 2025").
 TIME_FRAMES = (
@@ -145,6 +144,13 @@ def _not_event_dates(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _month_ranges(text: str) -> Iterator[tuple[int, re.Match[str]]]:
+    """Ranges across months, each with where it starts (its "từ ngày" included)."""
+    for m in MONTH_RANGE.finditer(text):
+        window = max(0, m.start() - MONTH_RANGE_OPENER_CHARS)
+        yield MONTH_RANGE_OPENER.search(text, window, m.start()).start(), m
+
+
 @lru_cache(maxsize=16)
 def find_dates(text: str) -> tuple[DateMention, ...]:
     """Day-and-month dates in ``text``, in order, without overlaps; timestamps and
@@ -153,11 +159,11 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
     for start, end in _not_event_dates(text):
         not_event.add(start, end)
     found: list[DateMention] = []
-    for m in MONTH_RANGE.finditer(text):
+    for start, m in _month_ranges(text):
         day, month, month2 = int(m["day"]), int(m["month"]), int(m["month2"])
         if month2 != month and PartialDate.from_parts(2000, month, day):
-            found.append(DateMention(m.start(), m.end(), day, month, None, last_month=month2))
-            taken.add(m.start(), m.end())
+            found.append(DateMention(start, m.end(), day, month, None, last_month=month2))
+            taken.add(start, m.end())
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
             if not_event.overlaps(m.start(), m.end()) or taken.overlaps(m.start(), m.end()):

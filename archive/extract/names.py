@@ -13,6 +13,7 @@ from archive.extract.text import (
     Word,
     country_of_text,
     country_pattern,
+    new_word,
     place_pattern,
 )
 from archive.vietnamese import fold, name_key
@@ -24,10 +25,17 @@ NAMED_AFTER = re.compile(
 )
 
 
-def _joins(text: str, previous: Word, word: Word) -> bool:
+def _joins(text: str, previous: Word, start: int) -> bool:
     """Words of one name: one space between them, or ". " after an initial ("V. Putin")."""
-    gap = text[previous.end : word.start]
-    return gap == " " or (gap == ". " and len(previous.text) == 1 and previous.text.isupper())
+    gap = start - previous.end
+    if gap == 1:
+        return text[previous.end] == " "
+    return (
+        gap == 2
+        and text[previous.end : start] == ". "
+        and len(previous.text) == 1
+        and previous.text.isupper()
+    )
 
 
 def _capitalised_word() -> re.Pattern[str]:
@@ -48,8 +56,8 @@ def capitalised_runs(sentence: Sentence) -> tuple[tuple[Word, ...], ...]:
     last = None
     for match in CAPITALISED_WORD.finditer(text, sentence.start, sentence.end):
         start, end = match.span()
-        word = Word(match.group(), start, end)
-        if last is not None and start - last.end <= 2 and _joins(text, last, word):
+        word = new_word((match.group(), start, end))
+        if last is not None and _joins(text, last, start):
             runs[-1].append(word)  # nothing else between them
         else:
             runs.append([word])

@@ -124,7 +124,10 @@ def _runs_without_cues(sentence: Sentence) -> tuple[tuple[tuple[Word, ...], list
     """Each capitalised run of a sentence, and the same without its leading cues (found once
     per sentence: names and short references both ask)."""
     text = sentence.segment.text
-    return tuple((run, _strip_leading_cues(run, text)) for run in capitalised_runs(sentence))
+    return tuple(
+        (run, _strip_leading_cues(run, text) if len(run) > 1 else run)
+        for run in capitalised_runs(sentence)
+    )
 
 
 def _candidate(sentence: Sentence, run: list[Word], country: str | None) -> Candidate | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import islice
 from typing import NamedTuple
 
@@ -52,6 +52,11 @@ class Word(NamedTuple):  # a tuple: made for every word of a sentence, so kept c
         return self.text[0].isupper()
 
 
+# Word((text, start, end)) made by the tuple constructor itself, not the named tuple's own
+# Python-level __new__: words are made by the hundred per article.
+new_word = partial(tuple.__new__, Word)
+
+
 def sentences(segment: Segment) -> list[Sentence]:
     """Split a field into sentences, keeping offsets; whitespace-only pieces are dropped."""
     result, start = [], 0
@@ -75,7 +80,7 @@ def _trimmed(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def words(text: str, offset: int = 0, limit: int | None = None) -> list[Word]:
     """The words of ``text`` (the first ``limit`` of them), offsets moved by ``offset``."""
     found = islice(WORD.finditer(text), limit)
-    return [Word(m.group(0), m.start() + offset, m.end() + offset) for m in found]
+    return [new_word((m.group(), m.start() + offset, m.end() + offset)) for m in found]
 
 
 def phrase_pattern(phrases: list[str], case_insensitive: bool = True) -> re.Pattern[str]:

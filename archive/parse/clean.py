@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from archive.knowledge import any_of, load, patterns
 
 BLANK_LINES = re.compile(r"\n\s*\n+")
-SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")  # what becomes one space (not " " itself)
+# What becomes one space (not " " itself): a run of two or more spaces, tabs or no-break
+# spaces, or one tab or no-break space; written to begin with the character class, which the
+# regex engine skips to instead of trying both alternatives at every position.
+SPACES = re.compile(r"[ \t\u00a0](?:[ \t\u00a0]+|(?<=[\t\u00a0]))")
 SENTENCE_BREAK = re.compile(r"[.!?…]\s+")
 CAPTION_MAX_CHARS = 400
 PARAGRAPH_END = re.compile(r"[.!?…”\"]\s*\n")
