@@ -11,9 +11,12 @@ diacritics (``remove_diacritics 2``): its words are ``archive.vietnamese.fold()`
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 import sqlite_utils
+
+Connection = sqlite3.Connection | sqlite_utils.Database  # both run ``execute(sql)``
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,11 @@ OBSOLETE_TRIGGERS = ("articles_ai", "articles_ad", "articles_au")  # of earlier 
 OBSOLETE_TABLES = ("search_articles_folded", "search_facts_folded")  # folded copies
 
 
-def _create_triggers(db: sqlite_utils.Database, index: Index) -> None:
-    """Triggers on the table that take a row's text out of the index before it changes or
-    goes, and put it in when it comes or has changed."""
+def create_triggers(db: Connection, index: Index) -> None:
+    """For an index of ``TRIGGERED``: triggers on the table that take a row's text out of
+    the index before it changes or goes, and put it in when it comes or has changed."""
+    if index.table != TRIGGERED:
+        return
     name, key = index.name, index.key
     put = (
         f"INSERT INTO [{name}] (rowid, {index.values()}) "
@@ -67,17 +72,21 @@ def _create_triggers(db: sqlite_utils.Database, index: Index) -> None:
         db.execute(f"CREATE TRIGGER {trigger} AFTER {event} ON [{index.table}] BEGIN {body} END")
 
 
-def build_index(db: sqlite_utils.Database, index: Index) -> None:
-    """(Re)create ``index`` and fill it once from its table."""
-    db.execute(f"DROP TABLE IF EXISTS [{index.name}]")
+def create_index(db: Connection, index: Index) -> None:
+    """(Re)create ``index``, empty, in the main database of ``db``."""
+    db.execute(f"DROP TABLE IF EXISTS main.[{index.name}]")
     columns = "".join(f'"{c}", ' for c in index.columns)
     db.execute(
-        f"CREATE VIRTUAL TABLE [{index.name}] USING FTS5 ({columns}tokenize='{index.tokenize}', "
-        f"content=\"{index.table}\", content_rowid='{index.key}')"
+        f"CREATE VIRTUAL TABLE main.[{index.name}] USING FTS5 ({columns}"
+        f"tokenize='{index.tokenize}', content=\"{index.table}\", content_rowid='{index.key}')"
     )
+
+
+def build_index(db: Connection, index: Index) -> None:
+    """(Re)create ``index`` and fill it once from its table."""
+    create_index(db, index)
     db.execute(f"INSERT INTO [{index.name}] ([{index.name}]) VALUES ('rebuild')")
-    if index.table == TRIGGERED:
-        _create_triggers(db, index)
+    create_triggers(db, index)
 
 
 def drop_obsolete(db: sqlite_utils.Database) -> None:

@@ -9,12 +9,13 @@ tables alone. Derived tables are named ``search_*`` and left out of Alembic's co
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
 
-from archive import counts, evidence, fulltext, lists, names
+from archive import counts, evidence, fulltext, fulltext_aside, lists, names
 from archive.datasette import configured_facets, sortable_columns
 from archive.db import CACHE_KIB
 from archive.knowledge import load
@@ -173,16 +174,42 @@ def build_browse_tables(db: sqlite_utils.Database) -> None:
 
 
 def ensure_db_shape(path: str | Path) -> None:
-    """Create or refresh derived tables, full-text indexes and views, then ANALYZE."""
+    """Create or refresh derived tables, full-text indexes and views, then ANALYZE. The
+    full-text indexes are built on a second core meanwhile (``archive/fulltext_aside.py``);
+    here, after the rest, when the archive cannot be put in WAL mode or that build fails."""
     db = _connect(path)
+    wal = fulltext_aside.wal_on(db.conn)
+    try:
+        with fulltext_aside.AsideBuild(path) if wal else nullcontext() as aside:
+            _build_search(db, aside)
+            if not (aside and aside.copy_into(path)):
+                for index in fulltext.INDEXES:
+                    fulltext.build_index(db, index)
+        if db[STALE_TABLE].exists():  # everything is fresh
+            db[STALE_TABLE].drop()
+        db.analyze()
+    finally:
+        if wal:
+            fulltext_aside.wal_off(db.conn)
+        db.close()
+
+
+def _build_search(db: sqlite_utils.Database, aside: fulltext_aside.AsideBuild | None) -> None:
+    """The derived tables and views, telling ``aside`` (if given) when the tables of the
+    full-text indexes are final."""
     for view in VIEWS:
         db.execute(f"DROP VIEW IF EXISTS [{view}]")
     fulltext.drop_obsolete(db)
+    if aside:
+        aside.ready("articles")
+    build_facts(db)
+    db.conn.commit()
+    if aside:
+        aside.ready("search_sentences")
     build_meeting_kinds(db)
     build_places(db)
     build_countries(db)
     build_browse_tables(db)
-    build_facts(db)
     counts.build_counts(db)
     with db.conn:
         lists.build_lists(db)
@@ -190,12 +217,7 @@ def ensure_db_shape(path: str | Path) -> None:
     index_served_columns(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
-    for index in fulltext.INDEXES:
-        fulltext.build_index(db, index)
-    if db[STALE_TABLE].exists():  # everything is fresh
-        db[STALE_TABLE].drop()
-    db.analyze()
-    db.close()
+    db.conn.commit()
 
 
 # --- Keeping search in step with an import (only what changed) ---

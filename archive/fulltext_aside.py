@@ -1,0 +1,132 @@
+"""Building the full-text indexes on a second core while the search build goes on.
+
+An FTS5 index costs its tokenising, and SQLite lets one connection write at a time, so the
+indexes are built in a scratch database by a thread of their own (``sqlite3`` runs a
+statement without the GIL), reading the archive's rows through a second connection (the
+archive is in WAL mode meanwhile, so the reader does not stop its writer). An index's
+table is announced when its rows are final (``ready``). At the end, ``copy_into`` moves
+each index's shadow tables (``_data``, ``_idx``, ``_docsize``, ``_config``: SQLite's
+on-disk format of an index) into empty indexes of the same definition in the archive, a
+copy of bytes ten times cheaper than building them there.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import sqlite3
+import tempfile
+import threading
+from pathlib import Path
+
+from archive.fulltext import INDEXES, Index, create_index, create_triggers
+
+log = logging.getLogger(__name__)
+SHADOWS = ("data", "idx", "docsize", "config")  # an external-content index's tables
+CACHE_KIB = 32 * 1024
+
+
+def wal_on(db: sqlite3.Connection) -> bool:
+    """Put the archive in WAL mode (readers beside its writer), syncing at checkpoints
+    only (safe in WAL mode: a crash can lose the last commits, not corrupt the file);
+    whether it is."""
+    if db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+        return False
+    db.execute("PRAGMA synchronous = NORMAL")
+    return True
+
+
+def wal_off(db: sqlite3.Connection) -> None:
+    """Back to the rollback journal the archive is shipped with (one file, no ``-wal``)."""
+    db.execute("PRAGMA journal_mode = DELETE")
+
+
+class AsideBuild:
+    """The indexes of ``INDEXES`` built in a scratch database on a thread of their own.
+
+    ``ready(table)`` once a table's rows are final (committed); ``copy_into(path)`` after
+    the last one, to wait for the thread and move the indexes into the archive at
+    ``path``. Use as a context manager: the scratch database goes at exit."""
+
+    def __init__(self, archive: str | Path):
+        self.archive = Path(archive)
+        self._scratch_dir = tempfile.TemporaryDirectory(prefix="archive-fts-")
+        self.scratch = Path(self._scratch_dir.name) / "indexes.db"
+        self._tables: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="fts-aside", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> AsideBuild:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop()
+        self._scratch_dir.cleanup()
+
+    def ready(self, table: str) -> None:
+        """``table``'s rows are committed: index them."""
+        self._tables.put(table)
+
+    def copy_into(self, path: str | Path) -> bool:
+        """Wait for the indexes, then put them in the archive at ``path`` (replacing any
+        of the same names), with the triggers that keep the articles' in step, in one
+        transaction. Whether they are there: False when the build aside failed (logged),
+        the archive as it was."""
+        self._stop()
+        if self._error is not None:
+            log.warning("full-text indexes not built aside (%s): built in turn", self._error)
+            return False
+        archive = sqlite3.connect(path, isolation_level=None)
+        try:
+            archive.execute("ATTACH DATABASE ? AS aside", (str(self.scratch),))
+            archive.execute("BEGIN")
+            for index in INDEXES:
+                _copy_index(archive, index)
+            archive.execute("COMMIT")
+        finally:
+            archive.close()
+        return True
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._tables.put(None)
+            self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            scratch = sqlite3.connect(self.scratch, isolation_level=None, uri=True)
+            try:
+                scratch.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+                archive = self.archive.resolve().as_uri() + "?mode=ro"
+                scratch.execute("ATTACH DATABASE ? AS archive", (archive,))
+                while (table := self._tables.get()) is not None:
+                    for index in INDEXES:
+                        if index.table == table:
+                            _fill(scratch, index)
+            finally:
+                scratch.close()
+        except BaseException as error:  # raised in the caller's thread by copy_into
+            self._error = error
+
+
+def _copy_index(archive: sqlite3.Connection, index: Index) -> None:
+    """``index`` made empty in the archive, then given the shadow tables' rows of the one
+    built aside."""
+    create_index(archive, index)
+    for shadow in SHADOWS:
+        table = f"[{index.name}_{shadow}]"
+        archive.execute(f"DELETE FROM main.{table}")
+        archive.execute(f"INSERT INTO main.{table} SELECT * FROM aside.{table}")
+    create_triggers(archive, index)
+
+
+def _fill(scratch: sqlite3.Connection, index: Index) -> None:
+    """``index`` in the scratch database, filled from the archive's rows in key order."""
+    create_index(scratch, index)
+    scratch.execute("BEGIN")
+    scratch.execute(
+        f"INSERT INTO [{index.name}] (rowid, {index.values()}) SELECT [{index.key}], "
+        f"{index.values()} FROM archive.[{index.table}] ORDER BY [{index.key}]"
+    )
+    scratch.execute("COMMIT")

@@ -1,0 +1,153 @@
+"""The full-text indexes built on a second core (archive/fulltext_aside.py) against the
+same indexes built in turn, on the dev corpus: the same words find the same rows, SQLite's
+own integrity check passes, the articles' triggers keep them in step, the archive ends in
+its rollback journal; and a failure aside falls back to building them in turn."""
+
+import logging
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archive import fulltext_aside
+from archive.fulltext import INDEXES
+from archive.postprocess import ensure_db_shape
+
+from .conftest import DEV_CORPUS, invoke
+
+
+@pytest.fixture(scope="module")
+def dev_archive(tmp_path_factory) -> Path:
+    """The dev corpus imported (its indexes built the default way: aside)."""
+    path = tmp_path_factory.mktemp("aside") / "dev.db"
+    invoke("import", str(DEV_CORPUS), "--db", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def built_in_turn(dev_archive, tmp_path_factory) -> Path:
+    """The same archive with its search rebuilt with no second core (no WAL mode)."""
+    path = tmp_path_factory.mktemp("in-turn") / "dev.db"
+    shutil.copy(dev_archive, path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fulltext_aside, "wal_on", lambda _db: False)
+        ensure_db_shape(path)
+    return path
+
+
+def words(path: Path, limit: int = 300) -> list[str]:
+    """Words of the archive's evidence and titles, rarer and common ones alike."""
+    with sqlite3.connect(path) as db:
+        texts = [r[0] for r in db.execute("SELECT evidence FROM search_sentences LIMIT 200")]
+        texts += [r[0] for r in db.execute("SELECT title FROM articles")]
+    found = sorted({w.lower() for t in texts if t for w in re.findall(r"\w{2,}", t)})
+    return found[:: max(1, len(found) // limit)]
+
+
+def matches(path: Path, index: str, word: str) -> list[int]:
+    with sqlite3.connect(path) as db:
+        sql = f"SELECT rowid FROM [{index}] WHERE [{index}] MATCH ? ORDER BY rowid"
+        return [r[0] for r in db.execute(sql, (f'"{word}"',))]
+
+
+def check_integrity(path: Path) -> None:
+    """FTS5's integrity check, the index against its table's rows (``rank`` 1)."""
+    with sqlite3.connect(path) as db:
+        for index in INDEXES:
+            db.execute(
+                f"INSERT INTO [{index.name}] ([{index.name}], rank) VALUES ('integrity-check', 1)"
+            )
+
+
+@pytest.mark.parametrize("index", INDEXES, ids=lambda index: index.name)
+def test_indexes_built_aside_find_what_indexes_built_in_turn_find(
+    dev_archive, built_in_turn, index
+):
+    probes = words(dev_archive)
+    assert len(probes) > 100
+    found = 0
+    for word in probes:
+        aside = matches(dev_archive, index.name, word)
+        assert aside == matches(built_in_turn, index.name, word), word
+        found += bool(aside)
+    assert found > len(probes) // 2  # the words do find rows
+
+
+def test_indexes_built_aside_pass_sqlites_integrity_check(dev_archive, built_in_turn):
+    check_integrity(dev_archive)
+    check_integrity(built_in_turn)
+
+
+def test_archive_is_left_in_its_rollback_journal_with_no_wal_file(dev_archive):
+    with sqlite3.connect(dev_archive) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert not Path(f"{dev_archive}-wal").exists()
+    assert not Path(f"{dev_archive}-shm").exists()
+
+
+def test_article_triggers_keep_indexes_built_aside_in_step(dev_archive, tmp_path):
+    path = tmp_path / "dev.db"
+    shutil.copy(dev_archive, path)
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "UPDATE articles SET title = 'Zyxwvu hợp tác' WHERE id = (SELECT min(id) FROM articles)"
+        )
+    assert len(matches(path, "articles_fts", "zyxwvu")) == 1
+    assert len(matches(path, "search_articles_folded_fts", "zyxwvu")) == 1
+    check_integrity(path)
+
+
+def test_a_failure_aside_falls_back_to_building_in_turn(
+    dev_archive, built_in_turn, tmp_path, monkeypatch, caplog
+):
+    def fail(_scratch, index):
+        raise sqlite3.OperationalError(f"database or disk is full ({index.name})")
+
+    path = tmp_path / "dev.db"
+    shutil.copy(dev_archive, path)
+    with sqlite3.connect(path) as db:  # an index that would be wrong if kept
+        db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+    monkeypatch.setattr(fulltext_aside, "_fill", fail)
+    with caplog.at_level(logging.WARNING, logger="archive.fulltext_aside"):
+        ensure_db_shape(path)
+    assert "disk is full" in caplog.text
+    check_integrity(path)
+    for word in words(path, 40):
+        assert matches(path, "articles_fts", word) == matches(built_in_turn, "articles_fts", word)
+
+
+def index_pages(path: Path) -> list[tuple]:
+    """The stored rows of ``articles_fts``'s index, as SQLite wrote them."""
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT * FROM articles_fts_data ORDER BY id").fetchall()
+
+
+def test_a_failure_while_copying_leaves_the_archives_indexes_as_they_were(
+    dev_archive, tmp_path, monkeypatch
+):
+    copied = {}
+
+    def copy_then_fail(archive, index):
+        if copied:
+            raise sqlite3.OperationalError("database or disk is full")
+        copy_index(archive, index)
+        copied[index.name] = archive.execute("SELECT * FROM articles_fts_data ORDER BY id")
+        copied[index.name] = copied[index.name].fetchall()
+
+    copy_index = fulltext_aside._copy_index
+    path = tmp_path / "dev.db"
+    shutil.copy(dev_archive, path)
+    with sqlite3.connect(path) as db:  # through the triggers: a segment a rebuild has not
+        db.execute("UPDATE articles SET title = title || ' zyxwvu' WHERE id % 7 = 0")
+    before = index_pages(path)
+    monkeypatch.setattr(fulltext_aside, "_copy_index", copy_then_fail)
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        ensure_db_shape(path)
+    assert list(copied) == ["articles_fts"] and copied["articles_fts"] != before
+    assert index_pages(path) == before  # the copied index was rolled back
+    assert matches(path, "articles_fts", "zyxwvu")
+    check_integrity(path)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
