@@ -65,8 +65,8 @@ class Counter:
 def _facet_counter(view: str, kind: str, column: str) -> Counter:
     table = COUNTED_VIEWS[view][0]
     if kind == "array":  # Datasette counts a row once per distinct item of its list
-        select = (
-            f"SELECT '{view}', '{column}', j.value, {{sign}} * count(DISTINCT r.rowid) "
+        select = (  # (a list holds an item once: views._json_list)
+            f"SELECT '{view}', '{column}', j.value, {{sign}} * count(*) "
             f"FROM [{table}] r, json_each(r.[{column}]) j WHERE {{where}} GROUP BY j.value"
         )
     else:
@@ -79,13 +79,14 @@ def _facet_counter(view: str, kind: str, column: str) -> Counter:
 
 
 def _topics_by_year(view: str, target: str, counted: str) -> Counter:
-    """The rows of a browse view per subject (an item of its ``topics``) and year."""
+    """The rows of a browse view per subject (an item of its ``topics``, each once) and
+    year."""
     table = table_of(view)
     return Counter(
         table,
         target,
         ("topic", "year"),
-        "SELECT j.value, r.year, {sign} * count(DISTINCT r.rowid) "
+        "SELECT j.value, r.year, {sign} * count(*) "
         f"FROM [{table}] r, json_each(r.topics) j WHERE {{where}} GROUP BY j.value, r.year",
         f"DELETE FROM {target} WHERE {counted} = 0",
         counted,

@@ -37,9 +37,10 @@ def list_name(view: str, column: str) -> str:
 
 def _items(table: str, where: str) -> list[str]:
     """(list, value, row_id) of the items of the rows of ``table`` matching ``where`` (on
-    row ``r``), one query per list column of the table."""
+    row ``r``), one query per list column of the table (a list holds an item once: no
+    DISTINCT, which would sort them once more)."""
     return [
-        f"SELECT DISTINCT '{list_name(view, column)}', j.value, r.[{key}] "
+        f"SELECT '{list_name(view, column)}', j.value, r.[{key}] "
         f"FROM [{table}] r, json_each(r.[{column}]) j WHERE {where}"
         for (view, column), (source, key) in listed_columns().items()
         if source == table
