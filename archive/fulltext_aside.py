@@ -26,19 +26,24 @@ SHADOWS = ("data", "idx", "docsize", "config")  # an external-content index's ta
 CACHE_KIB = 32 * 1024
 
 
-def wal_on(db: sqlite3.Connection) -> bool:
+def wal_on(db: sqlite3.Connection) -> str | None:
     """Put the archive in WAL mode (readers beside its writer), syncing at checkpoints
     only (safe in WAL mode: a crash can lose the last commits, not corrupt the file);
-    whether it is."""
+    the journal mode it had, None if it cannot be put in WAL mode."""
+    previous = db.execute("PRAGMA journal_mode").fetchone()[0]
     if db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
-        return False
+        return None
     db.execute("PRAGMA synchronous = NORMAL")
-    return True
+    return previous
 
 
-def wal_off(db: sqlite3.Connection) -> None:
-    """Back to the rollback journal the archive is shipped with (one file, no ``-wal``)."""
-    db.execute("PRAGMA journal_mode = DELETE")
+def wal_off(db: sqlite3.Connection, mode: str = "delete") -> None:
+    """Back to the journal ``mode`` the archive had (shipped: ``delete``, one file, no
+    ``-wal``); left in WAL mode (logged) while another connection has it open in it."""
+    try:
+        db.execute(f"PRAGMA journal_mode = {mode}")
+    except sqlite3.OperationalError as error:  # "database is locked"
+        log.warning("the archive is left in WAL mode (%s): another connection has it open", error)
 
 
 class AsideBuild:

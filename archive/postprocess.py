@@ -178,9 +178,9 @@ def ensure_db_shape(path: str | Path) -> None:
     full-text indexes are built on a second core meanwhile (``archive/fulltext_aside.py``);
     here, after the rest, when the archive cannot be put in WAL mode or that build fails."""
     db = _connect(path)
-    wal = fulltext_aside.wal_on(db.conn)
+    journal = fulltext_aside.wal_on(db.conn)
     try:
-        with fulltext_aside.AsideBuild(path) if wal else nullcontext() as aside:
+        with fulltext_aside.AsideBuild(path) if journal else nullcontext() as aside:
             _build_search(db, aside)
             if not (aside and aside.copy_into(path)):
                 for index in fulltext.INDEXES:
@@ -189,8 +189,8 @@ def ensure_db_shape(path: str | Path) -> None:
             db[STALE_TABLE].drop()
         db.analyze()
     finally:
-        if wal:
-            fulltext_aside.wal_off(db.conn)
+        if journal:
+            fulltext_aside.wal_off(db.conn, journal)
         db.close()
 
 

@@ -32,7 +32,7 @@ def built_in_turn(dev_archive, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("in-turn") / "dev.db"
     shutil.copy(dev_archive, path)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fulltext_aside, "wal_on", lambda _db: False)
+        patch.setattr(fulltext_aside, "wal_on", lambda _db: None)
         ensure_db_shape(path)
     return path
 
@@ -151,3 +151,14 @@ def test_a_failure_while_copying_leaves_the_archives_indexes_as_they_were(
     check_integrity(path)
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_an_archive_its_user_keeps_in_wal_mode_stays_in_it(dev_archive, tmp_path):
+    path = tmp_path / "dev.db"
+    shutil.copy(dev_archive, path)
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA journal_mode = WAL")
+    ensure_db_shape(path)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    check_integrity(path)
