@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from archive.extract import lexicon
 from archive.extract.coreference import bracketed_after, fold_variants
@@ -41,7 +41,8 @@ from archive.extract.text import Sentence, Word, words
 from archive.facts import PersonMention
 from archive.vietnamese import name_key
 
-CLAUSE_BREAK = re.compile(r"[,;:()“”\"]|\s[–—-]\s")
+CLAUSE_BREAK_CHARS = (",", ";", ":", "(", ")", "“", "”", '"')  # each a clause break, and
+DASH_BREAK = re.compile(r"\s[–—-]\s")  # a dash between spaces
 AFTER_NAME_PERSON = re.compile(r"^\s*[,(]?\s*(?:sinh năm|SN)\b")
 LOCATIVE = re.compile(r"\b(?:tại|ở|đến|sang)\s+$")
 LIST_JOIN = re.compile(r"^\s*(?:,|và|cùng)\s*$")
@@ -65,7 +66,7 @@ class Candidate:
     cued: bool = False
     framed: bool = False
 
-    @property
+    @cached_property  # asked for again and again; the words never change
     def text(self) -> str:
         return " ".join(self.sentence.segment.text[self.start : self.end].split())
 
@@ -109,9 +110,11 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
         if len(whole) < NAME_WORDS[0]:
             continue  # one capitalised word is never a whole name
         rest, country = cut_after_country(run, text)
-        if LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):
+        if country and LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):
             country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
-        pieces = split_mixed(_strip_leading_cues(rest, text)) if rest else []
+        if rest is not run:  # a place cut off: cues may follow it ("run" has none left)
+            rest = _strip_leading_cues(rest, text)
+        pieces = split_mixed(rest) if rest else []
         for index, piece in enumerate(pieces):
             candidate = _candidate(sentence, piece, country if index == 0 else None)
             if candidate and _accept(candidate, _left_context(sentence, piece[0].start), found):
@@ -178,8 +181,12 @@ def _without_repeated_surname(run: list[Word]) -> list[Word]:
 
 
 def _clause_before(before: str) -> str:
-    pieces = CLAUSE_BREAK.split(before)
-    return pieces[-1] if pieces else before
+    """What follows the last clause break: the last break character found from the end (a
+    dash between spaces holds none of them), then any dash break after it."""
+    last = max(map(before.rfind, CLAUSE_BREAK_CHARS)) + 1
+    for dash in DASH_BREAK.finditer(before, last):
+        last = dash.end()
+    return before[last:]
 
 
 def _strip_leading_cues(run: list[Word], text: str) -> list[Word]:
