@@ -16,7 +16,7 @@ reported as skipped with the reason.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -180,9 +180,9 @@ def _jobs(
             file = folder + found.relative
             item.unchanged, stat, item.stored = unchanged.check(root_id, found.relative, file)
             if not item.unchanged:
-                item.location = replace(item.location, stat=stat)
+                item.location = Location(root_id, root_name, found.relative, stat)
         needs_work = not (item.failure or item.unchanged or item.stored)
-        yield Job(item, str(found.path) if needs_work else None)
+        yield Job(item, found.name if needs_work else None)  # as scanned: no Path made
 
 
 def _write(

@@ -22,7 +22,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -123,10 +123,14 @@ def run_stages(path: str | Path) -> Prepared:
 
 
 def prepare(path: str, budget: float) -> Prepared:
-    """:func:`run_stages` within ``budget`` seconds; a failure is given as its reason."""
+    """:func:`run_stages` within ``budget`` seconds; a failure is given as its reason. The
+    normalised text is left out (the writer stores the raw text and the parsed fields): a
+    worker sends less back to the writer's process."""
     try:
         with _time_limit(budget):
-            return run_stages(path)
+            prepared = run_stages(path)
+        prepared.source = replace(prepared.source, text="")
+        return prepared
     except (ReadError, ParseError, FileFailed) as error:
         return Prepared(error=str(error))
     except OverBudget:

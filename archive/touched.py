@@ -90,6 +90,8 @@ def collect_orphans_among(session: Session, touched: Touched) -> None:
     more (the rules of ``load.collect_orphans``, on these ids only); an organisation's parent
     is checked in turn once the child is gone. The session's entity maps are emptied if
     anything went (they may hold its id)."""
+    if not (touched.meetings or touched.positions or touched.persons or touched.organisations):
+        return  # a new article's (most of a run's): nothing to check
     deleted = 0
     for table, link, ids in (
         (m.Meeting, m.MeetingSource.meeting_id, touched.meetings),
