@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from archive.extract import lexicon
 from archive.extract.coreference import bracketed_after, fold_variants
@@ -106,31 +108,42 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
     """Name-shaped runs in a sentence that something frames as a person."""
     text = sentence.segment.text
     found: list[Candidate] = []
-    for whole, run in _runs_without_cues(sentence):
-        if len(whole) < NAME_WORDS[0]:
-            continue  # one capitalised word is never a whole name
+    for run in _sentence_runs(sentence).named:
         rest, country = cut_after_country(run, text)
-        if country and LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):
-            country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
+        if not rest:
+            continue  # all of it a country, a place or a body
         if rest is not run:  # a place cut off: cues may follow it ("run" has none left)
             rest = _strip_leading_cues(rest, text)
-        pieces = split_mixed(rest) if rest else []
-        for index, piece in enumerate(pieces):
+        if country and LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):
+            country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
+        for index, piece in enumerate(split_mixed(rest)):
             candidate = _candidate(sentence, piece, country if index == 0 else None)
             if candidate and _accept(candidate, _left_context(sentence, piece[0].start), found):
                 found.append(candidate)
     return found
 
 
+class SentenceRuns(NamedTuple):
+    """The capitalised runs of a sentence as the person pass reads them, without their
+    leading cues: those of two words or more (before the cues went), which may hold a name,
+    and the single words in letters that are left, which may be short references."""
+
+    named: tuple[Sequence[Word], ...]
+    single: tuple[Word, ...]
+
+
 @lru_cache(maxsize=256)
-def _runs_without_cues(sentence: Sentence) -> tuple[tuple[tuple[Word, ...], list[Word]], ...]:
-    """Each capitalised run of a sentence, and the same without its leading cues (found once
-    per sentence: names and short references both ask)."""
+def _sentence_runs(sentence: Sentence) -> SentenceRuns:
+    """The runs of a sentence, found once (names and short references both ask)."""
     text = sentence.segment.text
-    return tuple(
-        (run, _strip_leading_cues(run, text) if len(run) > 1 else run)
-        for run in capitalised_runs(sentence)
-    )
+    named, single = [], []
+    for whole in capitalised_runs(sentence):
+        run = _strip_leading_cues(whole, text) if len(whole) > 1 else whole
+        if len(whole) >= NAME_WORDS[0]:  # one capitalised word is never a whole name
+            named.append(run)
+        if len(run) == 1 and run[0].text.isalpha():
+            single.append(run[0])
+    return SentenceRuns(tuple(named), tuple(single))
 
 
 def _candidate(sentence: Sentence, run: list[Word], country: str | None) -> Candidate | None:
@@ -201,11 +214,18 @@ def _strip_leading_cues(run: list[Word], text: str) -> list[Word]:
             if len(rest) == len(run) or not rest:
                 break
             run = rest
-        elif lexicon.cue_pattern().fullmatch(head) or _abbreviation_before_name(run):
+        elif _is_cue(head) or _abbreviation_before_name(run):
             run = run[1:]
         else:
             break
     return run
+
+
+@lru_cache(maxsize=4096)
+def _is_cue(word: str) -> bool:
+    """Whether a word is a whole rank, post or honorific ("Ông", "HLV"): the same words come
+    back in every sentence, so the answer is remembered."""
+    return lexicon.cue_pattern().fullmatch(word) is not None
 
 
 def _abbreviation_before_name(run: list[Word]) -> bool:
@@ -248,16 +268,14 @@ def short_references(sentence: Sentence) -> list[Word]:
     """One-word references right after a cue (``ông Quách``, ``ông Trọng``)."""
     text = sentence.segment.text
     refs = []
-    for _whole, run in _runs_without_cues(sentence):
-        if len(run) != 1 or not run[0].text.isalpha():
-            continue
-        left = text[max(sentence.start, run[0].start - 30) : run[0].start]
+    for word in _sentence_runs(sentence).single:
+        left = text[max(sentence.start, word.start - 30) : word.start]
         last_word = left.rsplit(None, 1)[-1:]
         if not last_word or not lexicon.cue_last_words().search(last_word[0]):
             continue  # no cue can end right before the word (found far faster than cues)
         cue = list(lexicon.cue_pattern().finditer(left))
         if cue and not left[cue[-1].end() :].strip():
-            refs.append(run[0])
+            refs.append(word)
     return refs
 
 
