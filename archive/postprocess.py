@@ -210,10 +210,10 @@ def _build_search(db: sqlite_utils.Database, aside: fulltext_aside.AsideBuild | 
     build_places(db)
     build_countries(db)
     build_browse_tables(db)
-    counts.build_counts(db)
     with db.conn:
         lists.build_lists(db)
         names.build_names(db, FOLD_FUNCTION)
+    counts.build_counts(db)  # (list columns counted from their items)
     index_served_columns(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
