@@ -6,7 +6,8 @@ dashboard).
 
 Before the rows of some keys are deleted from a derived table their counts are subtracted,
 after the new rows are inserted theirs are added (``add_counts``); counts fallen to zero go.
-The result equals a full count (``build_counts``).
+The result equals a full count (``build_counts``), which counts a list column's items from
+the list items (``archive/lists.py``: built first) instead of parsing every row's list.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ FACET_COUNTS = "search_facet_counts"  # (view, facet, value) → rows of the vie
 COUNTED_FACETS = "search_counted_facets"  # (view, facet): the facets counted
 TOPIC_YEARS = "search_topics_by_year"  # (topic, year) → articles naming the topic
 MEETING_TOPIC_YEARS = "search_meeting_topics_by_year"  # (topic, year) → meetings on it
+ITEMS_TABLE = "search_list_items"  # (list, value, row_id): archive/lists.py
 
 # The derived views whose configured facets are counted: view → (table, key column).
 COUNTED_VIEWS: dict[str, tuple[str, str]] = {
@@ -52,22 +54,34 @@ class Counter:
     select: str
     drop_zeros: str  # deletes this counter's counts fallen to zero (through an index)
     counted: str = "count"  # the column of the count
+    whole: str = ""  # the counts of every row at once, when read otherwise than ``select``
 
-    def upsert(self, where: str, sign: int) -> str:
+    def upsert(self, where: str, sign: int, select: str = "") -> str:
         names, counted = ", ".join(self.keys), self.counted
         return (
             f"INSERT INTO {self.target} ({names}, {counted}) "
-            + self.select.format(sign=sign, where=where)
+            + (select or self.select).format(sign=sign, where=where)
             + f" ON CONFLICT ({names}) DO UPDATE SET {counted} = {counted} + excluded.{counted}"
         )
 
 
+def list_name(view: str, column: str) -> str:
+    """How ``ITEMS_TABLE`` names a view's list column."""
+    return f"{view}.{column}"
+
+
 def _facet_counter(view: str, kind: str, column: str) -> Counter:
     table = COUNTED_VIEWS[view][0]
+    whole = ""
     if kind == "array":  # Datasette counts a row once per distinct item of its list
         select = (  # (a list holds an item once: views._json_list)
             f"SELECT '{view}', '{column}', j.value, {{sign}} * count(*) "
             f"FROM [{table}] r, json_each(r.[{column}]) j WHERE {{where}} GROUP BY j.value"
+        )
+        # the same from the list's items (one a row: each row has its own key), in order
+        whole = (
+            f"SELECT '{view}', '{column}', value, {{sign}} * count(*) FROM {ITEMS_TABLE} "
+            f"WHERE list = '{list_name(view, column)}' GROUP BY value"
         )
     else:
         select = (
@@ -75,7 +89,7 @@ def _facet_counter(view: str, kind: str, column: str) -> Counter:
             f"WHERE r.[{column}] IS NOT NULL AND ({{where}}) GROUP BY r.[{column}]"
         )
     zeros = f"DELETE FROM {FACET_COUNTS} WHERE view = '{view}' AND facet = '{column}' AND count = 0"
-    return Counter(table, FACET_COUNTS, ("view", "facet", "value"), select, zeros)
+    return Counter(table, FACET_COUNTS, ("view", "facet", "value"), select, zeros, whole=whole)
 
 
 def _topics_by_year(view: str, target: str, counted: str) -> Counter:
@@ -115,7 +129,8 @@ def counters() -> list[Counter]:
 
 
 def build_counts(db: sqlite_utils.Database) -> None:
-    """Count everything afresh (the derived tables must be complete), in one transaction."""
+    """Count everything afresh (the derived tables and the list items must be complete), in
+    one transaction."""
     with db.conn:
         for table, columns in TABLES.items():
             db.execute(f"DROP TABLE IF EXISTS {table}")
@@ -127,7 +142,7 @@ def build_counts(db: sqlite_utils.Database) -> None:
             sorted({(view, column) for view, _kind, column in counted_facets()}),
         )
         for counter in counters():
-            db.execute(counter.upsert("1", 1))
+            db.execute(counter.upsert("1", 1, counter.whole))
 
 
 def add_counts(db: sqlite_utils.Database, table: str, where: str, sign: int) -> None:

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from archive.counts import COUNTED_VIEWS, counted_facets
+from archive.counts import COUNTED_VIEWS, ITEMS_TABLE, counted_facets, list_name
 
-ITEMS_TABLE = "search_list_items"
 COLUMNS = (
     "list TEXT NOT NULL, value TEXT NOT NULL, row_id INTEGER NOT NULL, "
     "PRIMARY KEY (list, value, row_id)"
@@ -29,10 +28,6 @@ def listed_columns() -> dict[tuple[str, str], tuple[str, str]]:
         for view, kind, column in counted_facets()
         if kind == "array"
     }
-
-
-def list_name(view: str, column: str) -> str:
-    return f"{view}.{column}"
 
 
 def _items(table: str, where: str) -> list[str]:
