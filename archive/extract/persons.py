@@ -148,12 +148,17 @@ def _sentence_runs(sentence: Sentence) -> SentenceRuns:
 
 def _candidate(sentence: Sentence, run: list[Word], country: str | None) -> Candidate | None:
     """The name a run of words holds, framed or not, or None for a place or a body."""
-    text = sentence.segment.text
     run = _without_repeated_surname(run)
-    framed = _directly_framed(sentence, run, country)
-    run = run[: lexicon.longest_framed_name() if framed else NAME_WORDS[1]]
-    if not_a_name(" ".join(w.text for w in run)) or named_after(text, run[0].start):
+    if named_after(sentence.segment.text, run[0].start):
         return None
+    framed = None  # looked for only once a place or a body is ruled out, where it may be
+    if len(run) > min(lexicon.longest_framed_name(), NAME_WORDS[1]):  # cut by the frame
+        framed = _directly_framed(sentence, run, country)
+        run = run[: lexicon.longest_framed_name() if framed else NAME_WORDS[1]]
+    if not_a_name(" ".join(w.text for w in run)):
+        return None
+    if framed is None:
+        framed = _directly_framed(sentence, run, country)
     candidate = Candidate(run, sentence, cut_country=country, framed=framed)
     left = _left_context(sentence, candidate.start)
     candidate.cued = bool(lexicon.cue_pattern().search(left)) or country is not None

@@ -5,6 +5,7 @@ trị, Bộ trưởng Bộ Công an Trung Quốc Quách Thanh Côn``) and the ap
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from archive.extract import lexicon
@@ -115,11 +116,8 @@ def posts_before(sentence: Sentence, start: int) -> list[Post]:
     so the work per name does not grow with the sentence)."""
     window_start = max(sentence.start, start - TITLES_WINDOW)
     before = sentence.segment.text[window_start:start]
-    clause_start = before.rfind(";") + 1
-    chunks = [(m.start(), m.end()) for m in re.finditer(r"[^,]+", before[clause_start:])]
     found: list[Post] = []
-    for index, (s, e) in enumerate(reversed(chunks)):
-        s, e = s + clause_start, e + clause_start
+    for index, (s, e) in enumerate(_chunks_backwards(before, before.rfind(";") + 1)):
         chunk = before[s:e]
         chain = _chain_ending_chunk(chunk, window_start + s)
         if chain is None or (index > 0 and _ends_with_name(chunk)):
@@ -129,6 +127,20 @@ def posts_before(sentence: Sentence, start: int) -> list[Post]:
         if not whole_chunk:
             break
     return found
+
+
+def _chunks_backwards(text: str, floor: int) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each non-empty piece of ``text[floor:]`` between commas, the
+    last first (read only as far back as they are asked for)."""
+    end = len(text)
+    while end > floor:
+        comma = text.rfind(",", floor, end)
+        start = floor if comma == -1 else comma + 1
+        if start < end:
+            yield start, end
+        if comma == -1:
+            return
+        end = comma
 
 
 def _ends_with_name(chunk: str) -> bool:

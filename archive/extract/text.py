@@ -16,7 +16,13 @@ from archive.vietnamese import normalise
 WORD_TAIL = r"(?:[.-]\w+)*"  # "Đ.Văn", "Nguyễn-Văn": one word
 WORD = re.compile(rf"\w+{WORD_TAIL}")
 INITIAL = r"(?<!(?<!\w)[A-ZĐ]\.)"  # "V. Putin": an initial's full stop ends no sentence
-SENTENCE_END = re.compile(rf"(?<=[.!?…]){INITIAL}[\"”’)]*\s+(?=[\"“‘(*]*[A-ZĐÀ-Ỹ0-9])|\n+")
+# A break between sentences: after a full stop, "!", "?" or "…" (the ``gap``: closing quotes
+# or brackets and spaces before a capital or a digit), or a run of line breaks. Written to
+# begin with one character class (the stop itself, or the first line break), which the regex
+# engine skips to instead of trying every position of the text.
+SENTENCE_END = re.compile(
+    rf"[.!?…\n](?:(?<=[.!?…])(?P<gap>{INITIAL}[\"”’)]*\s+(?=[\"“‘(*]*[A-ZĐÀ-Ỹ0-9]))|(?<=\n)\n*)"
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ def sentences(segment: Segment) -> list[Sentence]:
     """Split a field into sentences, keeping offsets; whitespace-only pieces are dropped."""
     result, start = [], 0
     for match in SENTENCE_END.finditer(segment.text):
-        result.append((start, match.start()))
+        result.append((start, match.start("gap") if match["gap"] else match.start()))
         start = match.end()
     result.append((start, len(segment.text)))
     return [Sentence(segment, s, e) for s, e in _trimmed(segment.text, result)]
