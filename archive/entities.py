@@ -193,9 +193,14 @@ def _set(session: Session, table, row: Row, changes: dict) -> None:
 
 def person_id(session: Session, name: str, record) -> int:
     """Get or create a person; fill the columns it lacks from ``record``."""
+    values = {c: value for c in PERSON_COLUMNS if (value := getattr(record, c))}
+    return person_id_filling(session, name, values)
+
+
+def person_id_filling(session: Session, name: str, values: dict[str, Any]) -> int:
+    """Get or create a person; fill the columns it lacks from ``values`` (column → value)."""
     maps = maps_of(session)
     row = _known(session, maps.persons, name, PERSONS, "name", PERSON_FIELDS)
-    values = {c: getattr(record, c) for c in PERSON_COLUMNS if getattr(record, c)}
     if row is None:
         new_id = _insert_new(session, PERSONS, {"name": name, **values}, {"name": name})
         maps.persons[name] = Row(id=new_id, **values)
@@ -204,22 +209,27 @@ def person_id(session: Session, name: str, record) -> int:
     return row.id
 
 
-def organisation_id(session: Session, name: str | None, records: dict, blank) -> int | None:
-    """Get or create an organisation (and its parents); ``records`` says what is known of it."""
+NO_RECORD: tuple[dict[str, Any], str | None] = ({}, None)
+
+
+def organisation_id(
+    session: Session, name: str | None, records: dict[str, tuple[dict[str, Any], str | None]]
+) -> int | None:
+    """Get or create an organisation (and its parents); ``records`` says what is known of
+    each name: the columns to fill (column → value) and its parent's name."""
     if not name:
         return None
     maps = maps_of(session)
-    record = records.get(name) or blank(name)
+    values, parent_name = records.get(name) or NO_RECORD
     row = _known(session, maps.organisations, name, ORGANISATIONS, "name", ORGANISATION_FIELDS)
-    values = {c: getattr(record, c) for c in ORGANISATION_COLUMNS[:-1] if getattr(record, c)}
     if row is None:
         new = {"name": name, **values}
         new_id = _insert_new(session, ORGANISATIONS, new, {"name": name})
         maps.organisations[name] = row = Row(id=new_id, **values)
     else:
         _set(session, ORGANISATIONS, row, values)
-    if record.parent and record.parent != name:
-        parent = organisation_id(session, record.parent, records, blank)
+    if parent_name and parent_name != name:
+        parent = organisation_id(session, parent_name, records)
         _set(session, ORGANISATIONS, row, {"parent_id": parent})
     return row.id
 

@@ -94,7 +94,7 @@ def _error_name(location: Location) -> str:
 def _store(engine: Engine, prepared: Prepared, location: Location) -> str:
     """Load one prepared file; FileFailed if the database refuses its rows."""
     try:
-        return load_article(engine, prepared.source, location, prepared.parsed, prepared.resolved)
+        return load_article(engine, prepared.plan, location)
     except (IntegrityError, DataError) as error:  # rolled back: nothing of it was stored
         raise FileFailed(f"the database refused its rows ({error.orig})") from error
 
@@ -204,8 +204,7 @@ def _write(
             prepared = prepare(str(item.found.path), budget)
             if prepared.error:
                 raise FileFailed(prepared.error)
-        p = prepared
-        return writer.store(p.source, item.location, p.parsed, p.resolved)
+        return writer.store(prepared.plan, item.location)
     except (FileFailed, Refused) as error:
         summary.errors.append((str(item.found.path), str(error)))
         location = item.location

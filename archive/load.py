@@ -15,9 +15,7 @@ from sqlalchemy.orm import Session
 
 from archive import entities, statements
 from archive import models as m
-from archive.facts import OrganisationRecord, PersonRecord, ResolvedFacts, Span
-from archive.parse import ParsedArticle
-from archive.read import SourceText
+from archive.plan import ArticlePlan
 
 PIPELINE_VERSION = "1"
 ARTICLES = m.Article.__table__
@@ -57,17 +55,13 @@ COLUMNS = {
 }
 
 
-def _evidence(span: Span) -> tuple:
-    return (span.field, span.start, span.end, span.sentence)
-
-
 class _Facts:
     """One article's facts being written: the rows of its child tables (tuples in the order
     of ``COLUMNS``, one INSERT per table at the end), and the id of each organisation it
     names (got or made once: a second call would find and change nothing)."""
 
-    def __init__(self, session: Session, article_id: int, resolved: ResolvedFacts):
-        self.session, self.article_id, self.resolved = session, article_id, resolved
+    def __init__(self, session: Session, article_id: int, plan: ArticlePlan):
+        self.session, self.article_id, self.plan = session, article_id, plan
         self.tables: dict = defaultdict(list)
         self.organisation_ids: dict[str | None, int | None] = {None: None}
 
@@ -77,9 +71,10 @@ class _Facts:
     def organisation(self, name: str | None) -> int | None:
         found = self.organisation_ids.get(name, self)
         if found is self:
-            records = self.resolved.organisations
-            found = entities.organisation_id(self.session, name, records, OrganisationRecord)
-            self.organisation_ids[name] = found
+            records = self.plan.organisations
+            found = self.organisation_ids[name] = entities.organisation_id(
+                self.session, name, records
+            )
         return found
 
     def write(self) -> None:
@@ -88,56 +83,48 @@ class _Facts:
             cursor.executemany(cursor.sql.insert_rows(model.__tablename__, COLUMNS[model]), rows)
 
 
-def _prefetch(session: Session, resolved: ResolvedFacts, article: _Facts) -> None:
+def _prefetch(session: Session, plan: ArticlePlan, article: _Facts) -> None:
     """Look up the article's persons and positions, one query per table; its organisations
     are looked up the same way and made if new (a position is keyed by its organisation)."""
-    facts = resolved.facts
-    named = [o.name for o in facts.organisations]
-    posted = [post.organisation for person in facts.persons for post in person.posts]
-    parents = [r.parent for r in resolved.organisations.values() if r.parent]
-    entities.prefetch_names(session, [p.name for p in facts.persons], named + posted + parents)
+    named = [mention[0] for mention in plan.mentions]
+    posted = [post[1] for person in plan.persons for post in person[7]]
+    parents = [parent for _columns, parent in plan.organisations.values() if parent]
+    entities.prefetch_names(
+        session, [person[0] for person in plan.persons], named + posted + parents
+    )
     entities.prefetch_positions(
         session,
-        [
-            (post.title, article.organisation(post.organisation))
-            for person in facts.persons
-            for post in person.posts
-        ],
+        [(post[0], article.organisation(post[1])) for person in plan.persons for post in person[7]],
     )
 
 
-def _save_persons(session: Session, resolved: ResolvedFacts, article: _Facts) -> dict:
-    facts, article_id, person_ids = resolved.facts, article.article_id, {}
-    date, precision = facts.event_date, facts.event_date_precision
-    for person in facts.persons:
-        record = resolved.persons.get(person.name) or PersonRecord(person.name)
-        person_id = person_ids[person.name] = entities.person_id(session, person.name, record)
-        evidence = _evidence(person.span)
-        row = (article_id, person_id, person.surface, person.rank, person.mentions)
-        article.add(m.ArticlePerson, row + evidence)
-        for alias in person.alt_names:
+def _save_persons(session: Session, plan: ArticlePlan, article: _Facts) -> dict:
+    article_id, person_ids = article.article_id, {}
+    date, precision = plan.event_date, plan.event_date_precision
+    for name, columns, surface, rank, mentions, evidence, aliases, posts in plan.persons:
+        person_id = person_ids[name] = entities.person_id_filling(session, name, columns)
+        article.add(m.ArticlePerson, (article_id, person_id, surface, rank, mentions) + evidence)
+        for alias in aliases:
             article.add(m.PersonAlias, (person_id, alias, article_id) + evidence)
-        for post in person.posts:
-            organisation = article.organisation(post.organisation)
-            title_en = resolved.position_titles_en.get(post.title)
-            position = entities.position_id(session, post.title, organisation, title_en)
-            row = (person_id, position, article_id, person.rank, date, precision)
-            article.add(m.PersonPosition, row + _evidence(post.span))
+        for title, organisation_name, title_en, post_evidence in posts:
+            organisation = article.organisation(organisation_name)
+            position = entities.position_id(session, title, organisation, title_en)
+            row = (person_id, position, article_id, rank, date, precision)
+            article.add(m.PersonPosition, row + post_evidence)
     return person_ids
 
 
-def _save_facts(session: Session, resolved: ResolvedFacts, article: _Facts) -> None:
-    facts, article_id = resolved.facts, article.article_id
+def _save_facts(session: Session, plan: ArticlePlan, article: _Facts) -> None:
+    article_id = article.article_id
     topic_ids = entities.topic_ids(session)
-    _prefetch(session, resolved, article)
-    person_ids = _save_persons(session, resolved, article)
-    for org in facts.organisations:
-        organisation = article.organisation(org.name)
-        row = (article_id, organisation, org.surface) + _evidence(org.span)
+    _prefetch(session, plan, article)
+    person_ids = _save_persons(session, plan, article)
+    for name, surface, evidence in plan.mentions:
+        row = (article_id, article.organisation(name), surface) + evidence
         article.add(m.ArticleOrganisation, row)
-    for topic in facts.topics:
-        article.add(m.ArticleTopic, (article_id, topic_ids[topic.slug]) + _evidence(topic.span))
-    _save_meetings(session, resolved, person_ids, topic_ids, article)
+    for slug, evidence in plan.topics:
+        article.add(m.ArticleTopic, (article_id, topic_ids[slug]) + evidence)
+    _save_meetings(session, plan, person_ids, topic_ids, article)
 
 
 def meeting_key(
@@ -158,63 +145,34 @@ def meeting_key(
     return f"{kind}|{date or month_day or '?'}|{people}|article:{article_id}"
 
 
-def _save_meetings(session, resolved, person_ids, topic_ids, article: _Facts) -> None:
+def _save_meetings(session, plan: ArticlePlan, person_ids, topic_ids, article: _Facts) -> None:
     article_id, meeting_ids = article.article_id, []
     keys = [
         meeting_key(
-            fact.kind,
-            fact.date,
-            [person_ids[p.name] for p in fact.participants],
+            new["kind"],
+            new["date"],
+            [person_ids[participant[0]] for participant in participants],
             article_id,
-            fact.month_day,
+            new["month_day"],
         )
-        for fact in resolved.facts.meetings
+        for new, _parent, _basis, _evidence, participants, _topics in plan.meetings
     ]
     entities.prefetch_meetings(session, keys)
-    for fact, key in zip(resolved.facts.meetings, keys, strict=True):
-        new = {
-            "kind": fact.kind,
-            "date": fact.date,
-            "date_precision": fact.date_precision,
-            "month_day": fact.month_day,
-            "place": fact.place,
-        }
+    for meeting_plan, key in zip(plan.meetings, keys, strict=True):
+        new, parent_index, date_basis, evidence, participants, topics = meeting_plan
         meeting = entities.meeting_row(session, key, new)
-        changes = {"place": meeting.place or fact.place}
-        if fact.parent_index is not None and fact.parent_index < len(meeting_ids):
-            changes["parent_id"] = meeting_ids[fact.parent_index]
+        changes = {"place": meeting.place or new["place"]}
+        if parent_index is not None and parent_index < len(meeting_ids):
+            changes["parent_id"] = meeting_ids[parent_index]
         entities.set_meeting(session, meeting, changes)
         meeting_id = meeting.id
         meeting_ids.append(meeting_id)
-        evidence = _evidence(fact.span)
-        article.add(m.MeetingSource, (meeting_id, article_id, fact.date_basis) + evidence)
-        for participant in fact.participants:
-            person_id = person_ids[participant.name]
-            row = (meeting_id, person_id, article_id, participant.side, participant.role)
+        article.add(m.MeetingSource, (meeting_id, article_id, date_basis) + evidence)
+        for name, side, role in participants:
+            row = (meeting_id, person_ids[name], article_id, side, role)
             article.add(m.MeetingParticipant, row + evidence)
-        for topic in {t.slug: t for t in reversed(fact.topics)}.values():
-            row = (meeting_id, topic_ids[topic.slug], article_id) + _evidence(topic.span)
-            article.add(m.MeetingTopic, row)
-
-
-def _article_fields(source: SourceText, parsed: ParsedArticle) -> dict:
-    return {
-        "sha256": source.sha256,
-        "url": parsed.url,
-        "outlet": parsed.outlet,
-        "title": parsed.title,
-        "published_date": parsed.published_date,
-        "date_precision": parsed.date_precision,
-        "date_source": parsed.date_source,
-        "agency": parsed.agency,
-        "body": parsed.body,
-        "captions": parsed.captions,
-        "raw_text": source.raw,
-        "format": parsed.format,
-        "encoding": source.encoding,
-        "repairs": "; ".join(source.repairs) or None,
-        "pipeline_version": PIPELINE_VERSION,
-    }
+        for slug, topic_evidence in topics:
+            article.add(m.MeetingTopic, (meeting_id, topic_ids[slug], article_id) + topic_evidence)
 
 
 def delete_article_rows(session: Session, article_id: int) -> None:
@@ -249,16 +207,11 @@ def collect_orphans(session: Session) -> None:
 
 
 def store_article(
-    session: Session,
-    article_id: int | None,
-    source: SourceText,
-    parsed: ParsedArticle,
-    resolved: ResolvedFacts,
-    source_path: str | None = None,
+    session: Session, article_id: int | None, plan: ArticlePlan, source_path: str | None = None
 ) -> int:
     """Write an article's fields, credits and facts into the row ``article_id`` (a row
     without facts), or into a new row shown as ``source_path``; return the row's id."""
-    fields = _article_fields(source, parsed)
+    fields = {**plan.fields, "pipeline_version": PIPELINE_VERSION}
     cursor = statements.cursor(session)
     if article_id is None:
         fields["source_path"] = source_path
@@ -266,9 +219,9 @@ def store_article(
         (article_id,) = cursor.first(inserted, fields)
     else:
         cursor.execute(cursor.sql.update(ARTICLES.name, fields), {**fields, "id": article_id})
-    article = _Facts(session, article_id, resolved)
-    for credit in parsed.credits:
-        article.add(m.ArticleCredit, (article_id, credit.kind, credit.text))
-    _save_facts(session, resolved, article)
+    article = _Facts(session, article_id, plan)
+    for kind, text in plan.credits:
+        article.add(m.ArticleCredit, (article_id, kind, text))
+    _save_facts(session, plan, article)
     article.write()
     return article_id

@@ -22,13 +22,13 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from archive.extract import extract_facts
-from archive.facts import ResolvedFacts
-from archive.parse import ParsedArticle, ParseError, parse_article
+from archive.parse import ParseError, parse_article
+from archive.plan import ArticlePlan, plan_article
 from archive.read import ReadError, SourceText, read_source
 from archive.resolve import resolve_facts
 
@@ -70,11 +70,9 @@ class OverBudget(Exception):
 
 @dataclass
 class Prepared:
-    """What the pure stages made of one file, or why they failed (``error``)."""
+    """What the pure stages made of one file (what to store), or why they failed (``error``)."""
 
-    source: SourceText | None = None
-    parsed: ParsedArticle | None = None
-    resolved: ResolvedFacts | None = None
+    plan: ArticlePlan | None = None
     error: str | None = None
 
 
@@ -119,18 +117,15 @@ def run_stages(path: str | Path) -> Prepared:
     source = _stage("reading", read_source, path)
     parsed = _stage("parsing", parse_article, source)
     facts = _stage("extraction", extract_facts, parsed)
-    return Prepared(source, parsed, _stage("resolution", resolve_facts, facts))
+    resolved = _stage("resolution", resolve_facts, facts)
+    return Prepared(_stage("planning", plan_article, source, parsed, resolved))
 
 
 def prepare(path: str, budget: float) -> Prepared:
-    """:func:`run_stages` within ``budget`` seconds; a failure is given as its reason. The
-    normalised text is left out (the writer stores the raw text and the parsed fields): a
-    worker sends less back to the writer's process."""
+    """:func:`run_stages` within ``budget`` seconds; a failure is given as its reason."""
     try:
         with _time_limit(budget):
-            prepared = run_stages(path)
-        prepared.source = replace(prepared.source, text="")
-        return prepared
+            return run_stages(path)
     except (ReadError, ParseError, FileFailed) as error:
         return Prepared(error=str(error))
     except OverBudget:

@@ -26,10 +26,8 @@ from sqlalchemy.orm import Session
 
 from archive import models as m
 from archive import statements
-from archive.facts import ResolvedFacts
 from archive.load import PIPELINE_VERSION, collect_orphans, delete_article_rows, store_article
-from archive.parse import ParsedArticle
-from archive.read import SourceText
+from archive.plan import ArticlePlan
 from archive.touched import Touched, collect_orphans_among, mark_stale
 
 # On PostgreSQL, the write transactions of several imports take turns on this advisory lock.
@@ -234,33 +232,21 @@ def _only_source(session: Session, article_id: int) -> bool:
     return len(sources) == 1
 
 
-def load_article(
-    engine: Engine,
-    source: SourceText,
-    location: Location,
-    parsed: ParsedArticle,
-    resolved: ResolvedFacts,
-) -> str:
+def load_article(engine: Engine, plan: ArticlePlan, location: Location) -> str:
     """Store one article and its facts in one transaction; return the outcome."""
     with writing(engine) as session:
-        return store_in(session, source, location, parsed, resolved)
+        return store_in(session, plan, location)
 
 
-def store_in(
-    session: Session,
-    source: SourceText,
-    location: Location,
-    parsed: ParsedArticle,
-    resolved: ResolvedFacts,
-) -> str:
+def store_in(session: Session, plan: ArticlePlan, location: Location) -> str:
     """Store one article and its facts in the session's transaction; return the outcome."""
-    claim = claim_article(session, source.sha256, location)
+    claim = claim_article(session, plan.sha256, location)
     if claim.new:
-        article_id = store_article(session, None, source, parsed, resolved, location.display)
+        article_id = store_article(session, None, plan, location.display)
         _point(session, None, location, article_id)
         mark_stale(session, article_id)
     elif claim.article_id is not None:
-        store_article(session, claim.article_id, source, parsed, resolved)
+        store_article(session, claim.article_id, plan)
         mark_stale(session, claim.article_id)
     collect_orphans_among(session, claim.touched)
     return claim.outcome

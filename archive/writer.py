@@ -18,7 +18,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from archive import entities
-from archive.sources import error_row, store_in, store_known, writing
+from archive.plan import ArticlePlan
+from archive.sources import Location, error_row, store_in, store_known, writing
 
 BATCH_ARTICLES = 200
 BATCH_SECONDS = 2.0
@@ -50,11 +51,11 @@ class BatchWriter:
         # with the archive). On PostgreSQL other imports write in between: each batch asks.
         self.maps = entities.EntityMaps() if engine.dialect.name == "sqlite" else None
 
-    def store(self, source, location, parsed, resolved) -> str:
+    def store(self, plan: ArticlePlan, location: Location) -> str:
         """Store one article; return its outcome, or raise Refused."""
 
         def step(session: Session) -> str:
-            return store_in(session, source, location, parsed, resolved)
+            return store_in(session, plan, location)
 
         outcome = self._run(step)
         self._count(outcome)
