@@ -106,6 +106,7 @@ def home_country(mention: PersonMention) -> str | None:
 
 ACCOMPANIES = re.compile(r"\btháp tùng\s+$")
 JOINED = re.compile(r"^\s*(?:,|và|cùng)\s*$")
+JOINER_FIRST = re.compile(r"\s*(?:,|và|cùng)")  # how every text JOINED matches begins
 
 
 def relational_countries(sentence: Sentence, named: list[tuple[PersonMention, int, int]]) -> None:
@@ -121,6 +122,8 @@ def relational_countries(sentence: Sentence, named: list[tuple[PersonMention, in
                 mention.country = named[index - 1][0].country
     for (a, _, a_end), (_, b_start, _) in zip(named, named[1:], strict=False):
         between = sentence.segment.text[a_end:b_start]
+        if not JOINER_FIRST.match(between):
+            continue  # no "," or "và" first: no post can follow one (the post is not sought)
         title = lexicon.post_pattern().search(between)
         if not title or not JOINED.match(between[: title.start()]):
             continue

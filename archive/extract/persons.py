@@ -118,7 +118,7 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
             country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
         for index, piece in enumerate(split_mixed(rest)):
             candidate = _candidate(sentence, piece, country if index == 0 else None)
-            if candidate and _accept(candidate, _left_context(sentence, piece[0].start), found):
+            if candidate and _accept(candidate, piece[0].start, found):
                 found.append(candidate)
     return found
 
@@ -160,8 +160,9 @@ def _candidate(sentence: Sentence, run: list[Word], country: str | None) -> Cand
     if framed is None:
         framed = _directly_framed(sentence, run, country)
     candidate = Candidate(run, sentence, cut_country=country, framed=framed)
-    left = _left_context(sentence, candidate.start)
-    candidate.cued = bool(lexicon.cue_pattern().search(left)) or country is not None
+    candidate.cued = country is not None or bool(
+        lexicon.cue_pattern().search(_left_context(sentence, candidate.start))
+    )
     return candidate
 
 
@@ -239,7 +240,9 @@ def _abbreviation_before_name(run: list[Word]) -> bool:
     return len(head) > 1 and head.isupper() and not run[1].text.isupper()
 
 
-def _accept(candidate: Candidate, left: str, found: list[Candidate]) -> bool:
+def _accept(candidate: Candidate, run_start: int, found: list[Candidate]) -> bool:
+    """Whether a candidate is a person's name (``run_start``: where the run it was read
+    from starts, whose clause is read only for a name in Latin letters)."""
     words_ = candidate.words
     text = candidate.sentence.segment.text
     after = text[candidate.end : candidate.end + 80]
@@ -250,7 +253,11 @@ def _accept(candidate: Candidate, left: str, found: list[Candidate]) -> bool:
     if not looks_like_name(words_):
         return False
     in_brackets = bool(found) and bracketed_after(text, found[-1].end, candidate.start)
-    if is_foreign_latin(words_) and not (candidate.cued and left.strip()) and not in_brackets:
+    if (
+        is_foreign_latin(words_)
+        and not in_brackets
+        and not (candidate.cued and _left_context(candidate.sentence, run_start).strip())
+    ):
         return False
     return (  # the cheapest tests first
         candidate.cued
@@ -381,8 +388,8 @@ def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
         for candidate in sorted(candidates, key=lambda c: c.start):
             mention = _mention_for(people, candidate)
             attach_posts(mention, sentence, candidate.start, candidate.end)
-            context = context_country(sentence, candidate.start, candidate.end)
-            mention.country = mention.country or context
+            if not mention.country:  # the words around the name are read only when needed
+                mention.country = context_country(sentence, candidate.start, candidate.end)
             if mention.country and shares_residence(sentence, candidate.end):
                 for earlier in listed:  # "A (20 tuổi), B (19 tuổi, cùng ở xã X)"
                     earlier.country = earlier.country or mention.country
