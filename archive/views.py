@@ -126,6 +126,15 @@ BROWSE_QUERIES: dict[str, str] = {
          AND (a.side IS NULL OR b.side IS NULL OR a.side != b.side) {where}
     """,
 }
+# Indexes the browse queries read instead of the archive's rows (post-processing products,
+# like the tables): a person's positions and meetings found without reading each link's
+# row and its evidence (at 100,000 articles, persons_browse 4.3 -> 1.8 s of CPU). The id
+# after the person keeps a person's links in the order of the indexes already there, so a
+# query reading these instead sees its rows in the same order.
+BROWSE_INDEXES: dict[str, str] = {
+    "search_ix_person_positions_by_person": "person_positions (person_id, id, position_id)",
+    "search_ix_meeting_participants_by_person": "meeting_participants (person_id, id, meeting_id)",
+}
 # Each browse table's key column, and the expression the query computes it from.
 BROWSE_KEYS: dict[str, tuple[str, str]] = {
     "meetings_browse": ("meeting_id", "m.id"),
