@@ -21,7 +21,14 @@ from archive.db import CACHE_KIB
 from archive.knowledge import load
 from archive.touched import STALE_TABLE
 from archive.vietnamese import fold
-from archive.views import BROWSE_KEYS, BROWSE_TABLES, VIEWS, browse_query, table_of
+from archive.views import (
+    BROWSE_INDEXES,
+    BROWSE_KEYS,
+    BROWSE_TABLES,
+    VIEWS,
+    browse_query,
+    table_of,
+)
 
 
 def _replace_table(
@@ -165,6 +172,8 @@ def build_facts(db: sqlite_utils.Database) -> None:
 def build_browse_tables(db: sqlite_utils.Database) -> None:
     """The tables behind the browse views (``views.BROWSE_TABLES``), indexed on their key
     (the meeting, article or person) and the columns their pages facet or sort by."""
+    for name, definition in BROWSE_INDEXES.items():
+        db.execute(f"CREATE INDEX IF NOT EXISTS [{name}] ON {definition}")
     for view, sql in BROWSE_TABLES.items():
         table = table_of(view)
         db.execute(f"DROP TABLE IF EXISTS [{table}]")
