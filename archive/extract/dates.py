@@ -22,7 +22,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from archive.extract.text import Covered
@@ -193,29 +193,42 @@ REPORT_SOURCES = ("date_line", "title_line")
 @dataclass(frozen=True)
 class YearContext:
     """What a date without a year can take its year from: the report's own date (never the
-    storage prefix) and the full dates the text gives, by day and month."""
+    storage prefix), the full dates the texts give by day and month, and the times of year
+    they name; each read from the texts only once a date needs it (most dates never do)."""
 
-    report: PartialDate | None
-    full_dates: dict[tuple[int, int], int]
-    frames: tuple[tuple[int, int, int], ...] = ()  # (year, first month, last month)
+    date: str | None  # the article's own date, and where it was read
+    source: str | None
+    texts: tuple[str, ...]
 
     @classmethod
     def of(cls, date: str | None, source: str | None, texts: list[str]) -> YearContext:
-        report = PartialDate.from_iso(date) if date and source in REPORT_SOURCES else None
+        return cls(date, source, tuple(texts))
+
+    @cached_property
+    def report(self) -> PartialDate | None:
+        given = self.date and self.source in REPORT_SOURCES
+        report = PartialDate.from_iso(self.date) if given else None
         if report is None or report.precision != "day":
-            report = next(filter(None, (report_date(t) for t in texts)), report)
-        full = {}
-        for text in texts:
+            report = next(filter(None, (report_date(t) for t in self.texts)), report)
+        return report
+
+    @cached_property
+    def full_dates(self) -> dict[tuple[int, int], int]:
+        full: dict[tuple[int, int], int] = {}
+        for text in self.texts:
             for d in find_dates(text):
                 if d.year:
                     full.setdefault((d.month, d.day), d.year)
-        frames = tuple(
+        return full
+
+    @cached_property
+    def frames(self) -> tuple[tuple[int, int, int], ...]:  # (year, first month, last month)
+        return tuple(
             (int(m["year"]), *months)
-            for text in texts
+            for text in self.texts
             for pattern, months in TIME_FRAMES
             for m in pattern.finditer(text)
         )
-        return cls(report, full, frames)
 
     def complete(
         self, mention: DateMention, sentence: str = "", told_before: PartialDate | None = None

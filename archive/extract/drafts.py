@@ -27,7 +27,8 @@ from archive.vietnamese import normalise
 
 GENERIC_KINDS = ("meeting", "visit", "other")
 SEPARABLE_KINDS = ("talks", "meeting", "reception", "courtesy_call", "call")
-POSSESSIVE = re.compile(r"\bcủa\s*(?:các |đồng chí |ông |bà )?$")
+POSSESSIVE_WORD = "của"
+POSSESSIVE = re.compile(rf"\b{POSSESSIVE_WORD}\s*(?:các |đồng chí |ông |bà )?$")
 VERB_OF = re.compile(r"(?:chủ trì|đồng chủ trì|sự tham dự|sự chứng kiến)\s*$")
 SIDE_STATEMENT = re.compile(
     r"^\W*(?:[Vv]ề phía|[Pp]hía|[Đđ]ại biểu\b[^.;]*\bcó|[Dd]ự (?:hội đàm|buổi|hội nghị)"
@@ -69,6 +70,8 @@ def is_context_only(occurrence: Occurrence, framing: Regions) -> bool:
         return True
     sentence = occurrence.sentence
     text = sentence.segment.text
+    if text.find(POSSESSIVE_WORD, sentence.start, occurrence.start) == -1:
+        return False  # no "của" before the name: its titles need not be looked for
     chain_start = _title_chain_start(sentence, occurrence.start)
     before = text[max(sentence.start, chain_start - 40) : chain_start]
     possessive = POSSESSIVE.search(before)
@@ -254,12 +257,17 @@ def _objects_apart(
 def encounters(sentence: Sentence, verb: Verb, verbs: list[Verb], keys: dict, people):
     """(verb, people) of each encounter one clause reports."""
     text = sentence.segment.text
-    _, one_by_one_words = _encounter_words()
-    one_by_one = bool(one_by_one_words.search(text, sentence.start, sentence.end))
     subject = {k: p for k, p in keys.items() if p < verb.start}
+    segments = [
+        (segment_verb, {k: p for k, p in keys.items() if p >= start and (end is None or p < end)})
+        for segment_verb, start, end in _verb_segments(text, verb, verbs, keys)
+    ]
+    _, one_by_one_words = _encounter_words()
+    one_by_one = any(len(objects) >= 2 for _verb, objects in segments) and bool(
+        one_by_one_words.search(text, sentence.start, sentence.end)
+    )  # only asked about two people or more
     found = []
-    for segment_verb, start, end in _verb_segments(text, verb, verbs, keys):
-        objects = {k: p for k, p in keys.items() if p >= start and (end is None or p < end)}
+    for segment_verb, objects in segments:
         countries = {people.mentions[k].country for k in objects}
         if _objects_apart(text, segment_verb, objects, one_by_one, countries) and subject:
             found += [(segment_verb, {**subject, k: p}) for k, p in objects.items()]
