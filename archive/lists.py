@@ -52,10 +52,11 @@ def build_lists(db: sqlite_utils.Database) -> None:
 
 def add_items(db: sqlite_utils.Database, table: str, where: str) -> None:
     """The items of the rows of ``table`` matching ``where`` (on row ``r``), inserted in key
-    order (in random order, at 100,000 articles, they cost twice the CPU)."""
+    order (in random order, at 100,000 articles, they cost twice the CPU): by value and
+    row, as a query gives one list (the list's name left out of the sort: a quarter less)."""
     for items in _items(table, where):
         db.execute(
-            f"INSERT OR IGNORE INTO {ITEMS_TABLE} (list, value, row_id) {items} ORDER BY 1, 2, 3"
+            f"INSERT OR IGNORE INTO {ITEMS_TABLE} (list, value, row_id) {items} ORDER BY 2, 3"
         )
 
 
