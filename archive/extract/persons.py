@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -65,7 +65,7 @@ class Candidate:
     words: list[Word]
     sentence: Sentence
     cut_country: str | None = None
-    cued: bool = False
+    cued: bool | None = None  # None: not read yet (see _is_cued)
     framed: bool = False
 
     @cached_property  # asked for again and again; the words never change
@@ -159,11 +159,17 @@ def _candidate(sentence: Sentence, run: list[Word], country: str | None) -> Cand
         return None
     if framed is None:
         framed = _directly_framed(sentence, run, country)
-    candidate = Candidate(run, sentence, cut_country=country, framed=framed)
-    candidate.cued = country is not None or bool(
-        lexicon.cue_pattern().search(_left_context(sentence, candidate.start))
-    )
-    return candidate
+    return Candidate(run, sentence, cut_country=country, framed=framed)
+
+
+def _is_cued(candidate: Candidate) -> bool:
+    """A country cut off right before the name, or a cue in the clause before it (read the
+    first time it is asked, and only for a candidate that looks like a name)."""
+    if candidate.cued is None:
+        candidate.cued = candidate.cut_country is not None or bool(
+            lexicon.cue_pattern().search(_left_context(candidate.sentence, candidate.start))
+        )
+    return candidate.cued
 
 
 def _directly_framed(sentence: Sentence, run: list[Word], country: str | None) -> bool:
@@ -256,11 +262,11 @@ def _accept(candidate: Candidate, run_start: int, found: list[Candidate]) -> boo
     if (
         is_foreign_latin(words_)
         and not in_brackets
-        and not (candidate.cued and _left_context(candidate.sentence, run_start).strip())
+        and not (_is_cued(candidate) and _left_context(candidate.sentence, run_start).strip())
     ):
         return False
     return (  # the cheapest tests first
-        candidate.cued
+        _is_cued(candidate)
         or in_brackets
         or name_key(candidate.text) in lexicon.known_people()
         or _post_after(after)
@@ -276,11 +282,14 @@ def _post_after(after: str) -> bool:
     )
 
 
-def short_references(sentence: Sentence) -> list[Word]:
-    """One-word references right after a cue (``ông Quách``, ``ông Trọng``)."""
+def short_references(sentence: Sentence, names: Container[str]) -> list[Word]:
+    """One-word references right after a cue (``ông Quách``, ``ông Trọng``) that are one of
+    ``names`` (only those can stand for someone: other words are not looked at)."""
     text = sentence.segment.text
     refs = []
     for word in _sentence_runs(sentence).single:
+        if word.text not in names:
+            continue
         left = text[max(sentence.start, word.start - 30) : word.start]
         last_word = left.rsplit(None, 1)[-1:]
         if not last_word or not lexicon.cue_last_words().search(last_word[0]):
@@ -355,23 +364,20 @@ def _mention_for(people: ArticlePeople, candidate: Candidate) -> PersonMention:
     return mention
 
 
-def _name_ends(people: ArticlePeople) -> dict[str, list[str]]:
-    """Family name and given name of every full name → the names that have it."""
+def _name_ends(people: ArticlePeople) -> dict[str, str]:
+    """Family name or given name → the one full name that has it (a word that ends two
+    names stands for neither)."""
     ends: dict[str, list[str]] = {}
     for key, m in people.mentions.items():
         for word in {m.name.split()[0], m.name.split()[-1]}:
             ends.setdefault(word, []).append(key)
-    return ends
+    return {word: keys[0] for word, keys in ends.items() if len(keys) == 1}
 
 
-def _fold_short_reference(
-    people: ArticlePeople, ends: dict[str, list[str]], word: Word, sentence: Sentence
-) -> None:
-    """``ông Quách`` (family name) or ``ông Trọng`` (given name) → the one full name it fits."""
-    fits = ends.get(word.text, [])
-    if len(fits) == 1:
-        people.mentions[fits[0]].mentions += 1
-        people.occurrences.append(Occurrence(fits[0], word.start, word.end, sentence))
+def _fold_short_reference(people: ArticlePeople, key: str, word: Word, sentence: Sentence) -> None:
+    """``ông Quách`` (family name) or ``ông Trọng`` (given name) → the full name it fits."""
+    people.mentions[key].mentions += 1
+    people.occurrences.append(Occurrence(key, word.start, word.end, sentence))
 
 
 def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
@@ -407,9 +413,9 @@ def find_people(all_sentences: list[Sentence]) -> ArticlePeople:
     taken = {(o.sentence.segment.field, o.start) for o in people.occurrences}
     ends = _name_ends(people)
     for sentence in all_sentences:
-        for word in short_references(sentence):
+        for word in short_references(sentence, ends):
             if (sentence.segment.field, word.start) not in taken:
-                _fold_short_reference(people, ends, word, sentence)
+                _fold_short_reference(people, ends[word.text], word, sentence)
     for mention in people.mentions.values():
         mention.country = mention.country or home_country(mention)
     for sentence, named in sentences_named:
