@@ -204,13 +204,17 @@ def clause_groups(
     groups: list[tuple[int, int]] = []
     for start, end in ((sentence.start + a, sentence.start + b) for a, b in bounds):
         has_verb = any(start <= v.start < end for v in verbs)
-        opening = SPACES.match(text, start, end).end()
-        lists_people = lexicon.cue_pattern().match(text, opening) or opening in openings
-        if groups and not has_verb and lists_people:
+        if groups and not has_verb and _lists_people(text, start, end, openings):
             groups[-1] = (groups[-1][0], end)
         else:
             groups.append((start, end))
     return groups
+
+
+def _lists_people(text: str, start: int, end: int, openings: set[int]) -> bool:
+    """Whether a clause opens with a title or a person's name."""
+    opening = SPACES.match(text, start, end).end()
+    return opening in openings or lexicon.cue_pattern().match(text, opening) is not None
 
 
 @cache

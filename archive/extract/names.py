@@ -57,7 +57,7 @@ def capitalised_runs(sentence: Sentence) -> tuple[tuple[Word, ...], ...]:
     for match in CAPITALISED_WORD.finditer(text, sentence.start, sentence.end):
         start, end = match.span()
         word = new_word((match.group(), start, end))
-        if last is not None and _joins(text, last, start):
+        if last is not None and start - last.end <= 2 and _joins(text, last, start):
             runs[-1].append(word)  # nothing else between them
         else:
             runs.append([word])

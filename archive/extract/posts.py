@@ -41,7 +41,7 @@ def _org_extent(text: str) -> str | None:
         stops = w.text.islower() and w.text in lexicon.organisation_stop_words()
         if stops or len(taken) >= ORG_MAX_WORDS:  # a capitalised word continues the name
             break
-        if starts_a_name(all_words[index : index + NAME_WORDS[1]], text):
+        if w.capitalised and starts_a_name(all_words[index : index + NAME_WORDS[1]], text):
             break
         taken.append(w)
     while taken and taken[-1].text in lexicon.organisation_stop_words():

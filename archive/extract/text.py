@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from itertools import islice
 from typing import NamedTuple
 
@@ -39,7 +39,7 @@ class Sentence:
     start: int
     end: int
 
-    @property
+    @cached_property  # every span read in the sentence holds it
     def text(self) -> str:
         return self.segment.text[self.start : self.end]
 
