@@ -214,3 +214,35 @@ def starts_a_name(run: list[Word], text: str) -> bool:
         and not not_a_name(text[joined[0].start : joined[-1].end])
         and not place_pattern().match(text, joined[0].start)
     )
+
+
+def strip_leading_cues(run: list[Word], text: str) -> list[Word]:
+    """``HLV Park Hang Seo``, ``Ông Jernej``, ``Samdech Krolahom Sar Kheng``, ``QH Trương
+    Đức Giang``: a capitalised cue, a foreign honorific or an abbreviation in capitals
+    before a name goes."""
+    while len(run) > 1:
+        head = run[0].text
+        honorific = lexicon.foreign_honorific_pattern().match(text, run[0].start)
+        if honorific and honorific.end() > run[0].start:
+            rest = [w for w in run if w.start >= honorific.end()]
+            if len(rest) == len(run) or not rest:
+                break
+            run = rest
+        elif _is_cue(head) or _abbreviation_before_name(run):
+            run = run[1:]
+        else:
+            break
+    return run
+
+
+@lru_cache(maxsize=4096)
+def _is_cue(word: str) -> bool:
+    """Whether a word is a whole rank, post or honorific ("Ông", "HLV"): the same words come
+    back in every sentence, so the answer is remembered."""
+    return lexicon.cue_pattern().fullmatch(word) is not None
+
+
+def _abbreviation_before_name(run: list[Word]) -> bool:
+    """ "QH" in "Chủ tịch QH Trương Đức Giang": capitals glued before a name in lower case."""
+    head = run[0].text
+    return len(head) > 1 and head.isupper() and not run[1].text.isupper()

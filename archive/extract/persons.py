@@ -37,14 +37,13 @@ from archive.extract.names import (
     named_after,
     not_a_name,
     split_mixed,
+    strip_leading_cues,
 )
 from archive.extract.posts import AFTER_NAME_POST, attach_posts
-from archive.extract.text import Sentence, Word, words
+from archive.extract.text import Sentence, Word, clause_before, words
 from archive.facts import PersonMention
 from archive.vietnamese import name_key
 
-CLAUSE_BREAK_CHARS = (",", ";", ":", "(", ")", "“", "”", '"')  # each a clause break, and
-DASH_BREAK = re.compile(r"\s[–—-]\s")  # a dash between spaces
 AFTER_NAME_PERSON = re.compile(r"^\s*[,(]?\s*(?:sinh năm|SN)\b")
 LOCATIVE = re.compile(r"\b(?:tại|ở|đến|sang)\s+$")
 LIST_JOIN = re.compile(r"^\s*(?:,|và|cùng)\s*$")
@@ -101,7 +100,7 @@ class ArticlePeople:
 
 def _left_context(sentence: Sentence, start: int) -> str:
     """The clause a name stands in, up to the name."""
-    return _clause_before(text_before(sentence, start))
+    return clause_before(text_before(sentence, start))
 
 
 def find_candidates(sentence: Sentence) -> list[Candidate]:
@@ -113,7 +112,7 @@ def find_candidates(sentence: Sentence) -> list[Candidate]:
         if not rest:
             continue  # all of it a country, a place or a body
         if rest is not run:  # a place cut off: cues may follow it ("run" has none left)
-            rest = _strip_leading_cues(rest, text)
+            rest = strip_leading_cues(rest, text)
         if country and LOCATIVE.search(text[max(sentence.start, run[0].start - 8) : run[0].start]):
             country = None  # "Đại sứ Trung Quốc tại Việt Nam X": where, not whose
         for index, piece in enumerate(split_mixed(rest)):
@@ -138,7 +137,7 @@ def _sentence_runs(sentence: Sentence) -> SentenceRuns:
     text = sentence.segment.text
     named, single = [], []
     for whole in capitalised_runs(sentence):
-        run = _strip_leading_cues(whole, text) if len(whole) > 1 else whole
+        run = strip_leading_cues(whole, text) if len(whole) > 1 else whole
         if len(whole) >= NAME_WORDS[0]:  # one capitalised word is never a whole name
             named.append(run)
         if len(run) == 1 and run[0].text.isalpha():
@@ -183,7 +182,7 @@ def _directly_framed(sentence: Sentence, run: list[Word], country: str | None) -
     return bool(
         _ends_with_frame_word(before)
         or lexicon.person_appositive().match(after)
-        or (country is not None and lexicon.cue_pattern().search(_clause_before(before)))
+        or (country is not None and lexicon.cue_pattern().search(clause_before(before)))
         or (LIST_OPENER_END.search(before) and lexicon.person_list_opener().search(before))
     )
 
@@ -203,47 +202,6 @@ def _without_repeated_surname(run: list[Word]) -> list[Word]:
     if len(run) >= 3 and run[0].text == run[-1].text and is_foreign_word(run[0].text):
         return run[1:]
     return run
-
-
-def _clause_before(before: str) -> str:
-    """What follows the last clause break: the last break character found from the end (a
-    dash between spaces holds none of them), then any dash break after it."""
-    last = max(map(before.rfind, CLAUSE_BREAK_CHARS)) + 1
-    for dash in DASH_BREAK.finditer(before, last):
-        last = dash.end()
-    return before[last:]
-
-
-def _strip_leading_cues(run: list[Word], text: str) -> list[Word]:
-    """``HLV Park Hang Seo``, ``Ông Jernej``, ``Samdech Krolahom Sar Kheng``, ``QH Trương
-    Đức Giang``: a capitalised cue, a foreign honorific or an abbreviation in capitals
-    before a name goes."""
-    while len(run) > 1:
-        head = run[0].text
-        honorific = lexicon.foreign_honorific_pattern().match(text, run[0].start)
-        if honorific and honorific.end() > run[0].start:
-            rest = [w for w in run if w.start >= honorific.end()]
-            if len(rest) == len(run) or not rest:
-                break
-            run = rest
-        elif _is_cue(head) or _abbreviation_before_name(run):
-            run = run[1:]
-        else:
-            break
-    return run
-
-
-@lru_cache(maxsize=4096)
-def _is_cue(word: str) -> bool:
-    """Whether a word is a whole rank, post or honorific ("Ông", "HLV"): the same words come
-    back in every sentence, so the answer is remembered."""
-    return lexicon.cue_pattern().fullmatch(word) is not None
-
-
-def _abbreviation_before_name(run: list[Word]) -> bool:
-    """ "QH" in "Chủ tịch QH Trương Đức Giang": capitals glued before a name in lower case."""
-    head = run[0].text
-    return len(head) > 1 and head.isupper() and not run[1].text.isupper()
 
 
 def _accept(candidate: Candidate, run_start: int, found: list[Candidate]) -> bool:

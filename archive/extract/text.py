@@ -20,6 +20,8 @@ INITIAL = r"(?<!(?<!\w)[A-ZĐ]\.)"  # "V. Putin": an initial's full stop ends no
 # or brackets and spaces before a capital or a digit), or a run of line breaks. Written to
 # begin with one character class (the stop itself, or the first line break), which the regex
 # engine skips to instead of trying every position of the text.
+CLAUSE_BREAK_CHARS = (",", ";", ":", "(", ")", "“", "”", '"')  # each a clause break, and
+DASH_BREAK = re.compile(r"\s[–—-]\s")  # a dash between spaces
 SENTENCE_END = re.compile(
     rf"[.!?…\n](?:(?<=[.!?…])(?P<gap>{INITIAL}[\"”’)]*\s+(?=[\"“‘(*]*[A-ZĐÀ-Ỹ0-9]))|(?<=\n)\n*)"
 )
@@ -87,6 +89,15 @@ def words(text: str, offset: int = 0, limit: int | None = None) -> list[Word]:
     """The words of ``text`` (the first ``limit`` of them), offsets moved by ``offset``."""
     found = islice(WORD.finditer(text), limit)
     return [new_word((m.group(), m.start() + offset, m.end() + offset)) for m in found]
+
+
+def clause_before(before: str) -> str:
+    """What follows the last clause break: the last break character found from the end (a
+    dash between spaces holds none of them), then any dash break after it."""
+    last = max(map(before.rfind, CLAUSE_BREAK_CHARS)) + 1
+    for dash in DASH_BREAK.finditer(before, last):
+        last = dash.end()
+    return before[last:]
 
 
 def phrase_pattern(phrases: list[str], case_insensitive: bool = True) -> re.Pattern[str]:
