@@ -8,6 +8,7 @@ value once, where it is needed (``archive/load.py``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from archive.facts import PersonRecord, ResolvedFacts, Span
@@ -40,8 +41,16 @@ class ArticlePlan(NamedTuple):
     event_date_precision: str | None
 
 
-def evidence(span: Span) -> Evidence:
-    return (span.field, span.start, span.end, span.sentence)
+def _evidence_of() -> Callable[[Span], Evidence]:
+    """A span's evidence, its sentence one object for all the spans of the same sentence
+    (an article's spans hold three or four copies of each: pickled once this way)."""
+    sentences: dict[str, str] = {}
+
+    def evidence(span: Span) -> Evidence:
+        sentence = sentences.setdefault(span.sentence, span.sentence)
+        return (span.field, span.start, span.end, sentence)
+
+    return evidence
 
 
 def _filled(record, columns: tuple[str, ...]) -> dict[str, Any]:
@@ -68,7 +77,7 @@ def _article_fields(source: SourceText, parsed: ParsedArticle) -> dict[str, Any]
     }
 
 
-def _persons(resolved: ResolvedFacts) -> list[tuple]:
+def _persons(resolved: ResolvedFacts, evidence: Callable[[Span], Evidence]) -> list[tuple]:
     titles_en = resolved.position_titles_en
     return [
         (
@@ -88,7 +97,7 @@ def _persons(resolved: ResolvedFacts) -> list[tuple]:
     ]
 
 
-def _meetings(resolved: ResolvedFacts) -> list[tuple]:
+def _meetings(resolved: ResolvedFacts, evidence: Callable[[Span], Evidence]) -> list[tuple]:
     return [
         (
             {
@@ -113,19 +122,19 @@ def _meetings(resolved: ResolvedFacts) -> list[tuple]:
 
 def plan_article(source: SourceText, parsed: ParsedArticle, resolved: ResolvedFacts) -> ArticlePlan:
     """What to store of the article read as ``source``, parsed and resolved."""
-    facts = resolved.facts
+    facts, evidence = resolved.facts, _evidence_of()
     return ArticlePlan(
         sha256=source.sha256,
         fields=_article_fields(source, parsed),
         credits=[(credit.kind, credit.text) for credit in parsed.credits],
-        persons=_persons(resolved),
+        persons=_persons(resolved, evidence),
         organisations={
             name: (_filled(record, ORGANISATION_COLUMNS), record.parent)
             for name, record in resolved.organisations.items()
         },
         mentions=[(org.name, org.surface, evidence(org.span)) for org in facts.organisations],
         topics=[(topic.slug, evidence(topic.span)) for topic in facts.topics],
-        meetings=_meetings(resolved),
+        meetings=_meetings(resolved, evidence),
         event_date=facts.event_date,
         event_date_precision=facts.event_date_precision,
     )
