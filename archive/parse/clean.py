@@ -52,7 +52,9 @@ def agency_of(line: str) -> str | None:
 
 def tidy(text: str) -> str:
     """One space between words, no trailing spaces, at most one blank line between blocks."""
-    lines = [line.strip() for line in SPACES.sub(" ", text).split("\n")]  # no run spans lines
+    if "  " in text or "\t" in text or "\u00a0" in text:  # else SPACES finds nothing
+        text = SPACES.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]  # no run of spaces spans lines
     return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
