@@ -27,6 +27,8 @@ Post = tuple[str | None, str | None, str | None, int]  # rank, title, organisati
 POSTED_AT = re.compile(r"\s+(?:tại|ở)\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*(?=\s*$|\s*,)")
 CHAIN_JOINERS = re.compile(r"\s*(?:làm|kiêm|và là)?\s*")
 SPACES = re.compile(r"\s*")
+APPOSITIVE_PIECE = re.compile(r"[^,;]+")  # what the commas of an appositive part
+APPOSITIVE_LEAD = re.compile(r"^\s*(?:[–—-]\s*)?(?:làm\s+)?")
 
 
 def _org_extent(text: str) -> str | None:
@@ -178,8 +180,8 @@ def posts_after(sentence: Sentence, end: int) -> list[Post]:
     if not AFTER_NAME_POST.match(text):
         return []
     found: list[Post] = []
-    for m in re.finditer(r"[^,;]+", text):
-        lead = re.match(r"^\s*(?:[–—-]\s*)?(?:làm\s+)?", m.group(0)).end()
+    for m in APPOSITIVE_PIECE.finditer(text):
+        lead = APPOSITIVE_LEAD.match(m.group(0)).end()
         chunk = m.group(0)[lead:]
         posts, consumed = parse_chain(chunk, end + m.start() + lead)
         rest = chunk[consumed:]  # its first words: a longer run than NAME_WORDS[1] is no name

@@ -141,6 +141,6 @@ def reported_kind(text: str, verbs: list[Verb], start: int) -> Verb | None:
     first generic one (gặp, làm việc với, thăm...)."""
     if not verbs or _negated(text, verbs[0], start):
         return None
-    usable = [v for v in verbs if not _negated(text, v, start)]
+    usable = [verbs[0], *(v for v in verbs[1:] if not _negated(text, v, start))]
     specific = [v for v in usable if not v.generic]
     return (specific or usable or [None])[0]  # the main verb: the first specific one
