@@ -104,7 +104,8 @@ def home_country(mention: PersonMention) -> str | None:
     return None
 
 
-ACCOMPANIES = re.compile(r"\btháp tùng\s+$")
+ACCOMPANY_WORDS = "tháp tùng"
+ACCOMPANIES = re.compile(rf"\b{ACCOMPANY_WORDS}\s+$")
 JOINED = re.compile(r"^\s*(?:,|và|cùng)\s*$")
 JOINER_FIRST = re.compile(r"\s*(?:,|và|cùng)")  # how every text JOINED matches begins
 
@@ -117,8 +118,9 @@ def relational_countries(sentence: Sentence, named: list[tuple[PersonMention, in
     for index, (mention, start, _end) in enumerate(named):
         if index and mention.country is None:
             before = text_before(sentence, start)
-            chain = _chain_start(before)
-            if ACCOMPANIES.search(before[:chain]):
+            if ACCOMPANY_WORDS not in before:
+                continue  # the titles before the name need not be looked for
+            if ACCOMPANIES.search(before[: _chain_start(before)]):
                 mention.country = named[index - 1][0].country
     for (a, _, a_end), (_, b_start, _) in zip(named, named[1:], strict=False):
         between = sentence.segment.text[a_end:b_start]

@@ -138,9 +138,11 @@ def anonymised(candidate: list[Word], text: str) -> bool:
     """A name the press shortens to protect someone ("chị Vàng Thị Ch.", "Sùng Thị X."):
     its last word, cut off by a full stop, is an initial or consonants only."""
     last = candidate[-1]
-    cut = text[last.end : last.end + 1] == "."
-    consonants = len(last.text) <= 3 and not any(c in "aeiouy" for c in fold(last.text))
-    return cut and len(candidate) > 1 and (len(last.text) == 1 or consonants)
+    if len(candidate) < 2 or text[last.end : last.end + 1] != ".":
+        return False  # not cut off by a full stop (the commonest case, and the cheapest test)
+    return len(last.text) == 1 or (
+        len(last.text) <= 3 and not any(c in "aeiouy" for c in fold(last.text))
+    )
 
 
 def looks_like_name(candidate: list[Word], framed: bool = False) -> bool:
