@@ -1,5 +1,5 @@
-"""The import: every file under the given paths through read → parse → extract → resolve
-(pure stages, in worker processes: ``archive/pipeline.py``) → load (one writer, here, in the
+"""The import: every file under the given paths through read → parse → extract → resolve →
+plan (pure stages, in worker processes: ``archive/pipeline.py``) → load (one writer, here, in the
 order the files were found, so the same corpus gives the same ids whatever the number of
 workers) → search upkeep (SQLite: only the rows of what changed).
 

@@ -1,4 +1,5 @@
-"""Load stage: an article and its facts into the database, with bulk inserts.
+"""Load stage: an article and its facts (its plan, ``archive/plan.py``) into the database,
+with bulk inserts.
 
 Which article row a file fills is decided in ``archive/sources.py``; this module writes
 the article's content and its facts (one multi-row INSERT per table), resolving entities

@@ -1,7 +1,7 @@
-"""The pure stages of one file — read → parse → extract → resolve — run in worker processes
-within a time budget, their results handed back in the order the files were given (so one
-writer stores them in that order and the same corpus gives the same ids, whatever the
-number of workers).
+"""The pure stages of one file — read → parse → extract → resolve → plan (what to store, as
+plain values: ``archive/plan.py``) — run in worker processes within a time budget, their
+results handed back in the order the files were given (so one writer stores them in that
+order and the same corpus gives the same ids, whatever the number of workers).
 
 A file whose stages take longer than the budget (``ARCHIVE_FILE_TIME_BUDGET_S``, default
 60 s) fails with the reason and never holds up the files after it: the worker interrupts
@@ -112,7 +112,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def run_stages(path: str | Path) -> Prepared:
-    """Read, parse, extract and resolve one file; raise ReadError or ParseError if it is not
+    """Read, parse, extract, resolve and plan one file; raise ReadError or ParseError if it is not
     a usable article, FileFailed if a stage fails on it unexpectedly."""
     source = _stage("reading", read_source, path)
     parsed = _stage("parsing", parse_article, source)
