@@ -94,25 +94,27 @@ def _is_title(line: str) -> bool:
     )
 
 
-def _content_lines(text: str) -> list[tuple[int, str]]:
-    """(index, line) of non-empty lines that are not navigation or a section header."""
+def _content_lines(text: str, limit: int) -> list[tuple[int, str]]:
+    """(index, line) of the first ``limit`` non-empty lines that are not navigation or a
+    section header (the lines after them are not looked at)."""
     headers = set(load("boilerplate")["section_headers"])
-    return [
+    found = (
         (i, line)
         for i, line in enumerate(_lines(text))
         if line.strip() and not is_navigation(line) and line.strip() not in headers
-    ]
+    )
+    return list(islice(found, limit))
 
 
 def detect_titled(text: str) -> bool:
-    content = _content_lines(text)
+    content = _content_lines(text, 1)
     return bool(content) and _is_title(content[0][1])
 
 
 def split_titled(text: str) -> Header:
     """Title line, then (within a few lines) an optional date line; echoes of the title go."""
     lines = _lines(text)
-    content = _content_lines(text)
+    content = _content_lines(text, HEADER_SCAN_LINES)
     first_index, first = content[0]
     if stamp := date_line(first):  # a page that opens with its timestamp ("14:59, 03/09/2023")
         rest = "\n".join(lines[first_index + 1 :])
@@ -145,7 +147,7 @@ def _echoes_header(line: str, title: str | None) -> bool:
 
 
 def detect_plain(text: str) -> bool:
-    return bool(_content_lines(text))
+    return bool(_content_lines(text, 1))
 
 
 def split_plain(text: str) -> Header:
