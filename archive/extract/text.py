@@ -16,12 +16,12 @@ from archive.vietnamese import normalise
 WORD_TAIL = r"(?:[.-]\w+)*"  # "Đ.Văn", "Nguyễn-Văn": one word
 WORD = re.compile(rf"\w+{WORD_TAIL}")
 INITIAL = r"(?<!(?<!\w)[A-ZĐ]\.)"  # "V. Putin": an initial's full stop ends no sentence
+CLAUSE_BREAK_CHARS = (",", ";", ":", "(", ")", "“", "”", '"')  # each a clause break, and
+DASH_BREAK = re.compile(r"\s[–—-]\s")  # a dash between spaces
 # A break between sentences: after a full stop, "!", "?" or "…" (the ``gap``: closing quotes
 # or brackets and spaces before a capital or a digit), or a run of line breaks. Written to
 # begin with one character class (the stop itself, or the first line break), which the regex
 # engine skips to instead of trying every position of the text.
-CLAUSE_BREAK_CHARS = (",", ";", ":", "(", ")", "“", "”", '"')  # each a clause break, and
-DASH_BREAK = re.compile(r"\s[–—-]\s")  # a dash between spaces
 SENTENCE_END = re.compile(
     rf"[.!?…\n](?:(?<=[.!?…])(?P<gap>{INITIAL}[\"”’)]*\s+(?=[\"“‘(*]*[A-ZĐÀ-Ỹ0-9]))|(?<=\n)\n*)"
 )
