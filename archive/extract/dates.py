@@ -36,7 +36,8 @@ TIME_OF_DAY = (
 )
 YEAR = r"(?P<year>(?:19|20)\d{2})"
 YEAR_AFTER = rf"(?:[/-]{YEAR}|\s+năm\s+{YEAR})?"
-CLOCK = r"\d\d?[:h]\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?"
+CLOCK_REST = r"\d?[:h]\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?"  # after its first digit
+CLOCK = rf"\d{CLOCK_REST}"
 DATE_PATTERNS = (
     # từ ngày 12 đến 16/9/2023, từ ngày 4-7/1/2012: the first day counts
     re.compile(
@@ -75,7 +76,8 @@ MONTH_RANGE = re.compile(
 )
 MONTH_RANGE_OPENER = re.compile(r"(?:[Tt]ừ )?(?:[Nn]gày )?\Z")
 MONTH_RANGE_OPENER_CHARS = len("từ ngày ")
-FULL_DATE = r"\d\d?[/.-]\d{1,2}[/.-](?:19|20)\d{2}"  # \d\d?: found by its first digit
+FULL_DATE_REST = r"\d?[/.-]\d{1,2}[/.-](?:19|20)\d{2}"  # after its first digit
+FULL_DATE = rf"\d{FULL_DATE_REST}"  # found by its first digit
 # A time of year the text says its events fall in ("đúng vào dịp đầu Năm mới 2017"), and
 # the months it covers; a year in the date's own sentence ("ngày 19/8, ... năm 2025").
 TIME_FRAMES = (
@@ -102,10 +104,12 @@ RELATIVE_DAY = re.compile(
 )
 # "năm" not after a word character nor "(", a digit, "/" or "-" (checked once it is read).
 SENTENCE_YEAR = re.compile(rf"năm(?<![(\d/-]năm)(?<!\wnăm) {YEAR}(?![\d)])")
-# Every timestamp has a clock time: a text without one is not scanned.
+# A clock time then a full date (the date is group ``a``), or a full date (the whole match)
+# then a clock time; the two begin with one digit, read first, which the regex engine skips
+# to. Every timestamp has a clock time: a text without one is not scanned.
 TIMESTAMP = GatedPattern(
     re.compile(
-        rf"(?:{CLOCK}\s*[,|-]?\s*)(?P<a>{FULL_DATE})|(?P<b>{FULL_DATE})(?=\s*[,|-]?\s*{CLOCK})"
+        rf"\d(?:{CLOCK_REST}\s*[,|-]?\s*(?P<a>{FULL_DATE})|{FULL_DATE_REST}(?=\s*[,|-]?\s*{CLOCK}))"
     ),
     re.compile(CLOCK),
 )
@@ -135,12 +139,17 @@ class Dated:
     month_day: str | None = None
 
 
+def _timestamp_date(m: re.Match[str]) -> tuple[int, int]:
+    """Where the date of a timestamp stands (the match is a date then a clock time, or a
+    clock time then the date in group ``a``)."""
+    return m.span("a") if m["a"] else m.span()
+
+
 def _not_event_dates(text: str) -> list[tuple[int, int]]:
-    """Spans of timestamps and anniversary spans: no event is dated by them."""
-    spans = []
-    for pattern in (TIMESTAMP, ANNIVERSARY):
-        for m in pattern.finditer(text):
-            spans += [m.span(g) for g in ("a", "b") if m.group(g)]
+    """Spans of timestamps' dates and anniversary spans: no event is dated by them."""
+    spans = [_timestamp_date(m) for m in TIMESTAMP.finditer(text)]
+    for m in ANNIVERSARY.finditer(text):
+        spans += [m.span("a"), m.span("b")]
     return spans
 
 
@@ -181,7 +190,8 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
 def report_date(text: str) -> PartialDate | None:
     """The report's own date from a timestamp in its text (``14/02/2026 12:54``)."""
     for m in TIMESTAMP.finditer(text):
-        day, month, year = re.split(r"[/.-]", m.group("a") or m.group("b"))
+        start, end = _timestamp_date(m)
+        day, month, year = re.split(r"[/.-]", text[start:end])
         if date := PartialDate.from_parts(int(year), int(month), int(day)):
             return date
     return None
