@@ -23,7 +23,9 @@ from archive.fulltext import INDEXES, Index, create_index, create_triggers
 
 log = logging.getLogger(__name__)
 SHADOWS = ("data", "idx", "docsize", "config")  # an external-content index's tables
-CACHE_KIB = 32 * 1024
+# The scratch database is written in order: a cache the size of the writer's (32 MiB) gains
+# 5 % of its time, off the critical path, for 30 MiB more memory.
+SCRATCH_CACHE_KIB = 4 * 1024
 
 
 def wal_on(db: sqlite3.Connection) -> str | None:
@@ -102,7 +104,7 @@ class AsideBuild:
         try:
             scratch = sqlite3.connect(self.scratch, isolation_level=None, uri=True)
             try:
-                scratch.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+                scratch.execute(f"PRAGMA cache_size = -{SCRATCH_CACHE_KIB}")
                 archive = self.archive.resolve().as_uri() + "?mode=ro"
                 scratch.execute("ATTACH DATABASE ? AS archive", (archive,))
                 while (table := self._tables.get()) is not None:
