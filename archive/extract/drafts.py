@@ -78,9 +78,24 @@ def is_context_only(occurrence: Occurrence, framing: Regions) -> bool:
     return bool(possessive) and not VERB_OF.search(before[: possessive.start()])
 
 
+# Every delegation_heads pattern ends on one of these words ("do X dẫn đầu", "X làm Trưởng
+# đoàn", "Trưởng đoàn là X"): a sentence with neither is not searched (one of the patterns
+# reads back from each comma, at every position of a sentence).
+DELEGATION_WORDS = ("dẫn đầu", "rưởng đoàn")
+
+
 @cache
 def delegation_head_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in load("meetings")["delegation_heads"])
+    patterns = load("meetings")["delegation_heads"]
+    for pattern in patterns:
+        if not any(word in pattern for word in DELEGATION_WORDS):
+            raise ValueError(f"meetings.yml: delegation head {pattern!r} names no head word")
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _names_a_delegation_head(sentence: Sentence) -> bool:
+    text, start, end = sentence.segment.text, sentence.start, sentence.end
+    return any(text.find(word, start, end) != -1 for word in DELEGATION_WORDS)
 
 
 def delegation_heads(body: list[Sentence], people: ArticlePeople) -> dict[str | None, str]:
@@ -90,8 +105,8 @@ def delegation_heads(body: list[Sentence], people: ArticlePeople) -> dict[str | 
     for sentence in body:
         text = sentence.segment.text
         occurrences = people.in_sentence(sentence)
-        if not occurrences:
-            continue  # nobody to lead a delegation here
+        if not occurrences or not _names_a_delegation_head(sentence):
+            continue  # nobody to lead a delegation here, or no word that names a head
         for pattern in delegation_head_patterns():
             for m in pattern.finditer(text, sentence.start, sentence.end):
                 named = [o for o in occurrences if m.start("who") <= o.start < m.end("who")]

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from functools import cache
 
 from archive.extract.text import phrase_alternation, phrase_pattern
+from archive.extract.word_starts import word_start_finder
 from archive.knowledge import forms_table, load
 from archive.vietnamese import name_key, normalise
 
@@ -148,14 +149,24 @@ def bare_organisations() -> dict[str, str]:
     }
 
 
-@cache
-def organisation_pattern() -> re.Pattern[str]:
-    forms = [
+def _organisation_forms() -> list[str]:
+    return [
         f
         for n, r in load("organisations")["organisations"].items()
         for f in [n, *r.get("aliases", []), *r.get("bare_forms", [])]
     ]
-    return phrase_pattern(forms)
+
+
+@cache
+def organisation_pattern() -> re.Pattern[str]:
+    return phrase_pattern(_organisation_forms())
+
+
+@cache
+def organisation_starts() -> re.Pattern[str]:
+    """Where a known organisation's name starts (:func:`organisation_pattern` is then tried
+    only there, when a whole text is searched)."""
+    return word_start_finder(rf"(?:{phrase_alternation(_organisation_forms())})(?!\w)")
 
 
 @cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from archive.extract import lexicon
-from archive.extract.text import Sentence
+from archive.extract.text import Sentence, matches_at
 from archive.facts import OrganisationMention
 
 
@@ -12,7 +12,9 @@ def find_organisations(all_sentences: list[Sentence]) -> list[OrganisationMentio
     found: dict[str, OrganisationMention] = {}
     for sentence in all_sentences:
         text = sentence.segment.text
-        for m in lexicon.organisation_pattern().finditer(text, sentence.start, sentence.end):
+        finder = lexicon.organisation_starts().finditer(text, sentence.start, sentence.end)
+        starts = [m.start() for m in finder]
+        for m in matches_at(lexicon.organisation_pattern(), text, starts, sentence.end):
             surface = m.group(0)
             following = text[m.end() : m.end() + 12]
             if following.startswith((" hai nước", " hai bên", " các nước")):

@@ -15,6 +15,7 @@ from itertools import accumulate
 
 from archive.extract import lexicon
 from archive.extract.text import Covered, Sentence, matches_at, phrase_alternation
+from archive.extract.word_starts import word_start_finder
 from archive.knowledge import load
 from archive.vietnamese import normalise
 
@@ -53,12 +54,21 @@ def negation_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{body})(?:\s+(?:các|cuộc|buổi))?\s*$", re.IGNORECASE)
 
 
+def _framing_openers() -> str:
+    return phrase_alternation(load("meetings")["framing_openers"], case_insensitive=False)
+
+
 @cache
 def framing_pattern() -> re.Pattern[str]:
     """An opener and its clause, to the next comma or semicolon (the clause's end is the
     same whichever opener is read, so the openers can be one trie)."""
-    openers = phrase_alternation(load("meetings")["framing_openers"], case_insensitive=False)
-    return re.compile(rf"(?<!\w)(?:{openers})(?!\w)[^,;]*", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{_framing_openers()})(?!\w)[^,;]*", re.IGNORECASE)
+
+
+@cache
+def framing_starts() -> re.Pattern[str]:
+    """Where a framing clause starts (:func:`framing_pattern` is then tried only there)."""
+    return word_start_finder(rf"(?:{_framing_openers()})(?!\w)")
 
 
 class Regions:
@@ -80,7 +90,8 @@ def framing_regions(sentence: Sentence) -> Regions:
     of a title chain ("nhận lời mời của Ủy viên Quốc vụ, Bộ trưởng ... Quách Thanh Côn,")."""
     text = sentence.segment.text
     regions = []
-    for m in framing_pattern().finditer(text, sentence.start, sentence.end):
+    starts = [m.start() for m in framing_starts().finditer(text, sentence.start, sentence.end)]
+    for m in matches_at(framing_pattern(), text, starts, sentence.end):
         end, chunk_start = m.end(), m.start()
         while (
             end < sentence.end
@@ -111,10 +122,10 @@ def _negated(text: str, verb: Verb, sentence_start: int) -> bool:
 
 @cache
 def verb_starts() -> re.Pattern[str]:
-    """Where any meeting verb starts (an empty match there): each verb's own pattern is then
+    """Where any meeting verb starts (a match's start): each verb's own pattern is then
     tried only at those places, never along the whole sentence."""
     verbs = "|".join(f"(?:{normalise(v['pattern'])})" for v in load("meetings")["verbs"])
-    return re.compile(rf"(?<!\w)(?=(?:{verbs})(?!\w))", re.IGNORECASE)
+    return word_start_finder(rf"(?:{verbs})(?!\w)")
 
 
 def find_verbs(sentence: Sentence) -> tuple[list[Verb], Regions]:

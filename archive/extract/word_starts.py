@@ -1,0 +1,94 @@
+"""Where a case-insensitive pattern that begins at a word start can match, found fast.
+
+``(?<!\\w)(?:body)`` compiled with ``re.IGNORECASE`` is tried by the regex engine at every
+position of a text: a pattern that begins with a cased letter gets no quick skip to the
+places it can begin. :func:`word_start_finder` writes the same test as one character class
+of every character the body can begin with (each in all the cases the engine folds together)
+followed by the test itself, so that the engine skips to those characters.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from array import array
+from re import _constants as sre
+from re import _parser
+
+ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
+REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+
+
+def _class_characters(items: list) -> set[int] | None:
+    """The characters of a character class of literals and ranges (None for any other)."""
+    found: set[int] = set()
+    for op, value in items:
+        if op is sre.LITERAL:
+            found.add(value)
+        elif op is sre.RANGE:
+            found.update(range(value[0], value[1] + 1))
+        else:
+            return None  # a negated class or a category: any character may begin
+    return found
+
+
+def _first_characters(items: list) -> tuple[set[int], bool] | None:
+    """The characters a parsed sequence can begin with, and whether it can match nothing;
+    None when they are not known (the caller then keeps the plain pattern). Lookarounds
+    read no character, so the next item's first characters are taken (a superset)."""
+    found: set[int] = set()
+    for op, value in items:
+        if op in ZERO_WIDTH:
+            continue
+        if op is sre.LITERAL:
+            return found | {value}, False
+        if op is sre.IN:
+            characters = _class_characters(value)
+            return None if characters is None else (found | characters, False)
+        if op is sre.SUBPATTERN:
+            inner = _first_characters(value[3].data)
+        elif op is sre.BRANCH:
+            inner = _branch_characters(value[1])
+        elif op in REPEATS:
+            inner = _first_characters(value[2].data)
+            inner = inner and (inner[0], inner[1] or value[0] == 0)
+        else:
+            return None
+        if inner is None:
+            return None
+        found |= inner[0]
+        if not inner[1]:
+            return found, False
+    return found, True
+
+
+def _branch_characters(branches: list) -> tuple[set[int], bool] | None:
+    firsts = [_first_characters(branch.data) for branch in branches]
+    if any(first is None for first in firsts):
+        return None
+    return set().union(*(first[0] for first in firsts)), any(first[1] for first in firsts)
+
+
+def _every_character() -> str:
+    """Every character but the surrogates, as one string (made in C: 0.05 s, not 0.3 s)."""
+    codes = array("I", range(0xD800))
+    codes.extend(range(0xE000, sys.maxunicode + 1))
+    return codes.tobytes().decode(f"utf-32-{'le' if sys.byteorder == 'little' else 'be'}")
+
+
+def _in_every_case(characters: set[int]) -> str:
+    """Every character that ``re.IGNORECASE`` matches to one of ``characters`` (``k`` also
+    matches the Kelvin sign, ``s`` the long s), as asked of the regex engine itself."""
+    letters = re.compile(f"[{''.join(re.escape(chr(c)) for c in sorted(characters))}]", re.I)
+    return "".join(sorted(set(letters.findall(_every_character()))))
+
+
+def word_start_finder(body: str) -> re.Pattern[str]:
+    """A pattern that matches the first character of a text at each position where
+    ``(?<!\\w)(?:body)`` matches with ``re.IGNORECASE`` (one such position per word, so the
+    same positions, in order). It begins with a character class, which the engine skips to."""
+    parsed = _first_characters(_parser.parse(body, re.IGNORECASE).data)
+    if parsed is None or parsed[1]:  # not known, or the body may match nothing
+        return re.compile(rf"(?<!\w)(?=(?i:{body}))")
+    first = re.escape(_in_every_case(parsed[0]))
+    return re.compile(rf"[{first}](?<!\w.)(?<=(?=(?i:{body}))[{first}])")
