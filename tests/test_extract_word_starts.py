@@ -1,17 +1,38 @@
 """The word-start finders find exactly where their case-insensitive patterns match."""
 
-import re
-
 import pytest
 
 from archive.extract import lexicon, verbs
-from archive.extract.word_starts import word_start_finder
+from archive.extract.text import phrase_alternation
+from archive.extract.word_starts import (
+    plain_word_start_pattern,
+    top_level_alternatives,
+    word_start_finder,
+)
+from archive.knowledge import load
+from archive.vietnamese import normalise
 
 from .conftest import DEV_CORPUS, SEEDS
 
 # Characters that re.IGNORECASE folds with a Latin letter though str.lower() does not, or
-# that lower-case to two characters: the finder must treat them as the engine does.
-FOLDED = "\u212aſıİ \u212aELVIN ſang Kết ĐIỆN ĐÀM HỘI ĐÀM İt Tiếp Ông Khoa ký kết Trong khuôn khổ"
+# that lower-case to two characters: the finders must read them as the engine does.
+FOLDED = "\u212aſıİ \u212aẾT ſang Kết ĐIỆN ĐÀM HỘI ĐÀM İt Tiếp Ông Khoa ký kết Trong khuôn khổ"
+
+# Each finder the extractor uses, and the alternatives and tail it is made of.
+FINDERS = {
+    "verbs": (
+        verbs.verb_starts,
+        lambda: [normalise(v["pattern"]) for v in load("meetings")["verbs"]],
+    ),
+    "framing": (
+        verbs.framing_starts,
+        lambda: [phrase_alternation(load("meetings")["framing_openers"], False)],
+    ),
+    "organisations": (
+        lexicon.organisation_starts,
+        lambda: [phrase_alternation(lexicon.organisation_forms())],
+    ),
+}
 
 
 def _texts() -> list[str]:
@@ -20,38 +41,36 @@ def _texts() -> list[str]:
     return [FOLDED, *(path.read_text(encoding="utf-8") for path in paths)]
 
 
-def _plain_starts(body: str, text: str) -> list[int]:
-    pattern = re.compile(rf"(?<!\w)(?=(?:{body}))", re.IGNORECASE)
+def _starts(pattern, text: str) -> list[int]:
     return [m.start() for m in pattern.finditer(text)]
 
 
-BODIES = {
-    "verbs": lambda: verbs.verb_starts(),
-    "framing": lambda: verbs.framing_starts(),
-    "organisations": lambda: lexicon.organisation_starts(),
-}
-
-
-@pytest.mark.parametrize("name", BODIES)
+@pytest.mark.parametrize("name", FINDERS)
 def test_finder_starts_are_the_plain_patterns_starts(name):
-    finder = BODIES[name]()
-    body = finder.pattern.split(  # the body the finder was made for, read back from it
-        "(?<=(?=(?i:", 1
-    )[1].rsplit("))[", 1)[0]
+    finder, alternatives = FINDERS[name]
+    assert finder().pattern == word_start_finder(alternatives(), r"(?!\w)").pattern
+    plain = plain_word_start_pattern(alternatives(), r"(?!\w)")
     found = 0
     for text in _texts():
-        starts = [m.start() for m in finder.finditer(text)]
-        assert starts == _plain_starts(body, text)
+        starts = _starts(finder(), text)
+        assert starts == _starts(plain, text)
         found += len(starts)
     assert found > 0
 
 
 def test_first_characters_in_every_case_the_engine_folds():
-    finder = word_start_finder("(?:kết|sang)(?!\\w)")
-    assert [m.start() for m in finder.finditer("\u212aết ſang KẾT xsang")] == [0, 4, 9]
-    assert [m.start() for m in finder.finditer("ket sangx")] == []
+    finder = word_start_finder(["kết", "sang"], r"(?!\w)")
+    assert _starts(finder, "\u212aết ſang KẾT xsang") == [0, 4, 9]
+    assert _starts(finder, "ket sangx") == []
 
 
 def test_a_body_that_may_match_nothing_keeps_the_plain_pattern():
-    finder = word_start_finder("a?")
-    assert [m.start() for m in finder.finditer("b a")] == [0, 2]
+    finder = word_start_finder(["a?"])
+    assert finder.pattern == plain_word_start_pattern(["a?"]).pattern
+    assert _starts(finder, "b a") == [0, 2]
+
+
+def test_top_level_alternatives_outside_groups_and_classes():
+    pattern = r"a|b(c|d)|[|]x|\|y|[]|]z|[^]|]w"
+    assert top_level_alternatives(pattern) == ["a", "b(c|d)", "[|]x", r"\|y", "[]|]z", "[^]|]w"]
+    assert top_level_alternatives("buổi tiếp|buổi đón tiếp") == ["buổi tiếp|buổi đón tiếp"]

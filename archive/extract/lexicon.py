@@ -149,7 +149,7 @@ def bare_organisations() -> dict[str, str]:
     }
 
 
-def _organisation_forms() -> list[str]:
+def organisation_forms() -> list[str]:
     return [
         f
         for n, r in load("organisations")["organisations"].items()
@@ -159,14 +159,14 @@ def _organisation_forms() -> list[str]:
 
 @cache
 def organisation_pattern() -> re.Pattern[str]:
-    return phrase_pattern(_organisation_forms())
+    return phrase_pattern(organisation_forms())
 
 
 @cache
 def organisation_starts() -> re.Pattern[str]:
     """Where a known organisation's name starts (:func:`organisation_pattern` is then tried
     only there, when a whole text is searched)."""
-    return word_start_finder(rf"(?:{phrase_alternation(_organisation_forms())})(?!\w)")
+    return word_start_finder([phrase_alternation(organisation_forms())], r"(?!\w)")
 
 
 @cache

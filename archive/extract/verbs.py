@@ -54,21 +54,19 @@ def negation_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{body})(?:\s+(?:các|cuộc|buổi))?\s*$", re.IGNORECASE)
 
 
-def _framing_openers() -> str:
-    return phrase_alternation(load("meetings")["framing_openers"], case_insensitive=False)
-
-
 @cache
 def framing_pattern() -> re.Pattern[str]:
     """An opener and its clause, to the next comma or semicolon (the clause's end is the
     same whichever opener is read, so the openers can be one trie)."""
-    return re.compile(rf"(?<!\w)(?:{_framing_openers()})(?!\w)[^,;]*", re.IGNORECASE)
+    openers = phrase_alternation(load("meetings")["framing_openers"], case_insensitive=False)
+    return re.compile(rf"(?<!\w)(?:{openers})(?!\w)[^,;]*", re.IGNORECASE)
 
 
 @cache
 def framing_starts() -> re.Pattern[str]:
     """Where a framing clause starts (:func:`framing_pattern` is then tried only there)."""
-    return word_start_finder(rf"(?:{_framing_openers()})(?!\w)")
+    openers = phrase_alternation(load("meetings")["framing_openers"], case_insensitive=False)
+    return word_start_finder([openers], r"(?!\w)")
 
 
 class Regions:
@@ -124,8 +122,8 @@ def _negated(text: str, verb: Verb, sentence_start: int) -> bool:
 def verb_starts() -> re.Pattern[str]:
     """Where any meeting verb starts (a match's start): each verb's own pattern is then
     tried only at those places, never along the whole sentence."""
-    verbs = "|".join(f"(?:{normalise(v['pattern'])})" for v in load("meetings")["verbs"])
-    return word_start_finder(rf"(?:{verbs})(?!\w)")
+    verbs = [normalise(v["pattern"]) for v in load("meetings")["verbs"]]
+    return word_start_finder(verbs, r"(?!\w)")
 
 
 def find_verbs(sentence: Sentence) -> tuple[list[Verb], Regions]:

@@ -76,19 +76,81 @@ def _every_character() -> str:
     return codes.tobytes().decode(f"utf-32-{'le' if sys.byteorder == 'little' else 'be'}")
 
 
-def _in_every_case(characters: set[int]) -> str:
+def _in_every_case(characters: set[int]) -> list[str]:
     """Every character that ``re.IGNORECASE`` matches to one of ``characters`` (``k`` also
     matches the Kelvin sign, ``s`` the long s), as asked of the regex engine itself."""
     letters = re.compile(f"[{''.join(re.escape(chr(c)) for c in sorted(characters))}]", re.I)
-    return "".join(sorted(set(letters.findall(_every_character()))))
+    return sorted(set(letters.findall(_every_character())))
 
 
-def word_start_finder(body: str) -> re.Pattern[str]:
+def word_start_finder(alternatives: list[str], tail: str = "") -> re.Pattern[str]:
     """A pattern that matches the first character of a text at each position where
-    ``(?<!\\w)(?:body)`` matches with ``re.IGNORECASE`` (one such position per word, so the
-    same positions, in order). It begins with a character class, which the engine skips to."""
-    parsed = _first_characters(_parser.parse(body, re.IGNORECASE).data)
-    if parsed is None or parsed[1]:  # not known, or the body may match nothing
-        return re.compile(rf"(?<!\w)(?=(?i:{body}))")
-    first = re.escape(_in_every_case(parsed[0]))
-    return re.compile(rf"[{first}](?<!\w.)(?<=(?=(?i:{body}))[{first}])")
+    ``(?<!\\w)(?:alternatives...)tail`` matches with ``re.IGNORECASE`` (one such position per
+    word, so the same positions, in order). It begins with a character class, which the
+    engine skips to; at each character only the alternatives that can begin with it are
+    tried (the others are passed over by one test of a class)."""
+    alternatives = [part for a in alternatives for part in top_level_alternatives(a)]
+    firsts = [_first_characters(_parser.parse(a, re.IGNORECASE).data) for a in alternatives]
+    if any(first is None or first[1] for first in firsts):  # not known, or may match nothing
+        return plain_word_start_pattern(alternatives, tail)
+    selected: dict[str, list[int]] = {}  # character -> the alternatives it can begin
+    for index, (characters, _empty) in enumerate(firsts):
+        for character in _in_every_case(characters):
+            selected.setdefault(character, []).append(index)
+    by_selection: dict[tuple[int, ...], list[str]] = {}
+    for character, indexes in selected.items():
+        by_selection.setdefault(tuple(indexes), []).append(character)
+    branches = [
+        _branch([alternatives[i] for i in indexes], tail, characters)
+        for indexes, characters in by_selection.items()
+    ]
+    first = re.escape("".join(sorted(selected)))
+    return re.compile(rf"[{first}](?<!\w.)(?<=(?:{'|'.join(branches)}))")
+
+
+def plain_word_start_pattern(alternatives: list[str], tail: str = "") -> re.Pattern[str]:
+    """The empty match at each position :func:`word_start_finder` finds, tried everywhere."""
+    body = "|".join(f"(?:{alternative})" for alternative in alternatives)
+    return re.compile(rf"(?<!\w)(?=(?i:(?:{body}){tail}))")
+
+
+def _branch(alternatives: list[str], tail: str, characters: list[str]) -> str:
+    """One character of ``characters``, where one of ``alternatives`` then ``tail`` begins."""
+    first = f"[{re.escape(''.join(sorted(characters)))}]"
+    body = "|".join(f"(?:{alternative})" for alternative in alternatives)
+    return rf"{first}(?<=(?=(?i:(?:{body}){tail})){first})"
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives ``pattern`` joins with a ``|`` outside any group or class (itself
+    alone when the parser reads another number of them)."""
+    parts, start, depth, position = [], 0, 0, 0
+    while position < len(pattern):
+        character = pattern[position]
+        if character == "\\":
+            position += 1
+        elif character == "[":
+            position = _class_end(pattern, position)
+        elif character in "()":
+            depth += 1 if character == "(" else -1
+        elif character == "|" and depth == 0:
+            parts.append(pattern[start:position])
+            start = position + 1
+        position += 1
+    parts.append(pattern[start:])
+    parsed = _parser.parse(pattern, re.IGNORECASE).data
+    branches = len(parsed[0][1][1]) if len(parsed) == 1 and parsed[0][0] is sre.BRANCH else 1
+    return parts if len(parts) == branches else [pattern]
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Where the character class that opens at ``start`` closes (a ``]`` read first, or
+    after ``^``, is a member)."""
+    position = start + 1
+    if pattern.startswith("^", position):
+        position += 1
+    if pattern.startswith("]", position):
+        position += 1
+    while pattern[position] != "]":
+        position += 2 if pattern[position] == "\\" else 1
+    return position
