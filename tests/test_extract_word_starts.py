@@ -5,6 +5,7 @@ import pytest
 from archive.extract import lexicon, verbs
 from archive.extract.text import phrase_alternation
 from archive.extract.word_starts import (
+    first_characters,
     plain_word_start_pattern,
     top_level_alternatives,
     word_start_finder,
@@ -62,6 +63,15 @@ def test_first_characters_in_every_case_the_engine_folds():
     finder = word_start_finder(["kết", "sang"], r"(?!\w)")
     assert _starts(finder, "\u212aết ſang KẾT xsang") == [0, 4, 9]
     assert _starts(finder, "ket sangx") == []
+
+
+def test_first_characters_known_only_for_patterns_that_read_one():
+    assert first_characters(["kết|(?:ſ)x", "a?", "[^x]y", "(?=b)c"]) == [
+        frozenset("Kk\u212aSsſ"),
+        None,
+        None,
+        frozenset("Cc"),
+    ]
 
 
 def test_a_body_that_may_match_nothing_keeps_the_plain_pattern():

@@ -15,7 +15,7 @@ from itertools import accumulate
 
 from archive.extract import lexicon
 from archive.extract.text import Covered, Sentence, matches_at, phrase_alternation
-from archive.extract.word_starts import word_start_finder
+from archive.extract.word_starts import first_characters, word_start_finder
 from archive.knowledge import load
 from archive.vietnamese import normalise
 
@@ -33,15 +33,20 @@ class Verb:
 
 
 @cache
-def verb_patterns() -> tuple[tuple[str, re.Pattern[str], tuple, bool], ...]:
+def verb_patterns() -> tuple[tuple[str, re.Pattern[str], tuple, bool, frozenset | None], ...]:
+    """Each verb: its kind, pattern, roles, whether generic, and the characters it can
+    begin with (None: not known)."""
+    verbs = load("meetings")["verbs"]
+    firsts = first_characters([normalise(v["pattern"]) for v in verbs])
     return tuple(
         (
             v["kind"],
             re.compile(rf"(?<!\w)(?:{normalise(v['pattern'])})(?!\w)", re.IGNORECASE),
             (v.get("subject"), v.get("object")),
             bool(v.get("generic")),
+            first,
         )
-        for v in load("meetings")["verbs"]
+        for v, first in zip(verbs, firsts, strict=True)
     )
 
 
@@ -136,7 +141,10 @@ def find_verbs(sentence: Sentence) -> tuple[list[Verb], Regions]:
         return found, Regions([])
     framing = framing_regions(sentence)
     taken = Covered(sentence.start, sentence.end)  # by the verbs found so far
-    for kind, pattern, roles, generic in verb_patterns():
+    leads = {text[start] for start in starts}  # a verb that begins with none is not tried
+    for kind, pattern, roles, generic, firsts in verb_patterns():
+        if firsts is not None and firsts.isdisjoint(leads):
+            continue
         for m in matches_at(pattern, text, starts, sentence.end):
             if not inside(m.start(), framing) and not taken.overlaps(m.start(), m.end()):
                 found.append(Verb(kind, m.start(), m.end(), roles, generic))

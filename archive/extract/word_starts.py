@@ -79,8 +79,26 @@ def _every_character() -> str:
 def _in_every_case(characters: set[int]) -> list[str]:
     """Every character that ``re.IGNORECASE`` matches to one of ``characters`` (``k`` also
     matches the Kelvin sign, ``s`` the long s), as asked of the regex engine itself."""
-    letters = re.compile(f"[{''.join(re.escape(chr(c)) for c in sorted(characters))}]", re.I)
-    return sorted(set(letters.findall(_every_character())))
+    return sorted(set(_class(characters).findall(_every_character())))
+
+
+def _class(characters: set[int]) -> re.Pattern[str]:
+    return re.compile(f"[{''.join(re.escape(chr(c)) for c in sorted(characters))}]", re.I)
+
+
+def first_characters(patterns: list[str]) -> list[frozenset[str] | None]:
+    """For each pattern, every character a match of it with ``re.IGNORECASE`` can begin
+    with; None when they are not known or it may match nothing. (Every character is read
+    once for all the patterns: each one's are then picked from those.)"""
+    parsed = [_first_characters(_parser.parse(p, re.IGNORECASE).data) for p in patterns]
+    known = [first[0] for first in parsed if first is not None and not first[1]]
+    every_case = _in_every_case(set().union(*known)) if known else []
+    return [
+        None
+        if first is None or first[1]
+        else frozenset(filter(_class(first[0]).fullmatch, every_case))
+        for first in parsed
+    ]
 
 
 def word_start_finder(alternatives: list[str], tail: str = "") -> re.Pattern[str]:
@@ -90,12 +108,12 @@ def word_start_finder(alternatives: list[str], tail: str = "") -> re.Pattern[str
     engine skips to; at each character only the alternatives that can begin with it are
     tried (the others are passed over by one test of a class)."""
     alternatives = [part for a in alternatives for part in top_level_alternatives(a)]
-    firsts = [_first_characters(_parser.parse(a, re.IGNORECASE).data) for a in alternatives]
-    if any(first is None or first[1] for first in firsts):  # not known, or may match nothing
+    firsts = first_characters(alternatives)
+    if any(first is None for first in firsts):
         return plain_word_start_pattern(alternatives, tail)
     selected: dict[str, list[int]] = {}  # character -> the alternatives it can begin
-    for index, (characters, _empty) in enumerate(firsts):
-        for character in _in_every_case(characters):
+    for index, characters in enumerate(firsts):
+        for character in sorted(characters):
             selected.setdefault(character, []).append(index)
     by_selection: dict[tuple[int, ...], list[str]] = {}
     for character, indexes in selected.items():
