@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from archive.knowledge import any_of, load, patterns
 
@@ -19,6 +20,7 @@ BLANK_LINES = re.compile(r"\n\s*\n+")
 SPACES = re.compile(r"[ \t\u00a0](?:[ \t\u00a0]+|(?<=[\t\u00a0]))")
 SENTENCE_BREAK = re.compile(r"[.!?…]\s+")
 CAPTION_MAX_CHARS = 400
+PHOTO_CREDIT_WORD = "Ảnh"  # in every photo_credits pattern, outside any alternative
 PARAGRAPH_END = re.compile(r"[.!?…”\"]\s*\n")
 
 
@@ -76,9 +78,22 @@ def _agency_after(lines: list[str]) -> str | None:
 
 
 def find_photo_credit(text: str) -> re.Match[str] | None:
-    """The first photo credit in ``text`` ("(Ảnh: Trí Dũng/TTXVN)", "... Ảnh: TTXVN phát")."""
-    matches = [m for p in patterns("boilerplate", "photo_credits") if (m := p.search(text))]
+    """The first photo credit in ``text`` ("(Ảnh: Trí Dũng/TTXVN)", "... Ảnh: TTXVN phát");
+    a text without the credit's word is not searched (one pattern is tried at every
+    position)."""
+    if PHOTO_CREDIT_WORD not in text:
+        return None
+    matches = [m for p in _photo_credit_patterns() if (m := p.search(text))]
     return min(matches, key=lambda m: m.start(), default=None)
+
+
+@cache
+def _photo_credit_patterns() -> tuple[re.Pattern[str], ...]:
+    found = patterns("boilerplate", "photo_credits")
+    for pattern in found:
+        if PHOTO_CREDIT_WORD not in pattern.pattern:
+            raise ValueError(f"boilerplate.yml: photo credit {pattern.pattern!r} lacks Ảnh")
+    return found
 
 
 def _caption_start(block: str, credit_start: int) -> int:
