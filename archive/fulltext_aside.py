@@ -17,6 +17,7 @@ import queue
 import sqlite3
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from archive.fulltext import INDEXES, Index, create_index, create_triggers
@@ -26,6 +27,7 @@ SHADOWS = ("data", "idx", "docsize", "config")  # an external-content index's ta
 # The scratch database is written in order: a cache the size of the writer's (32 MiB) gains
 # 5 % of its time, off the critical path, for 30 MiB more memory.
 SCRATCH_CACHE_KIB = 4 * 1024
+SWITCH_ATTEMPTS, SWITCH_PAUSE_S = 100, 0.05  # leaving WAL mode: tried for 5 s
 
 
 def wal_on(db: sqlite3.Connection) -> str | None:
@@ -41,11 +43,19 @@ def wal_on(db: sqlite3.Connection) -> str | None:
 
 def wal_off(db: sqlite3.Connection, mode: str = "delete") -> None:
     """Back to the journal ``mode`` the archive had (shipped: ``delete``, one file, no
-    ``-wal``); left in WAL mode (logged) while another connection has it open in it."""
-    try:
-        db.execute(f"PRAGMA journal_mode = {mode}")
-    except sqlite3.OperationalError as error:  # "database is locked"
-        log.warning("the archive is left in WAL mode (%s): another connection has it open", error)
+    ``-wal``). Every page is first written back to the archive's file (a checkpoint that
+    empties the ``-wal`` file), so the file is whole even when the switch cannot happen; it
+    fails at once while another connection is reading, so it is tried for a few seconds,
+    then left (logged: the archive stays in WAL mode while that connection has it open)."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for _attempt in range(SWITCH_ATTEMPTS):
+        try:
+            db.execute(f"PRAGMA journal_mode = {mode}")
+            return
+        except sqlite3.OperationalError as error:  # "database is locked"
+            refused = error
+            time.sleep(SWITCH_PAUSE_S)
+    log.warning("the archive is left in WAL mode (%s): another connection has it open", refused)
 
 
 class AsideBuild:

@@ -3,10 +3,15 @@ same indexes built in turn, on the dev corpus: the same words find the same rows
 own integrity check passes, the articles' triggers keep them in step, the archive ends in
 its rollback journal; and a failure aside falls back to building them in turn."""
 
+import contextlib
 import logging
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -162,3 +167,58 @@ def test_an_archive_its_user_keeps_in_wal_mode_stays_in_it(dev_archive, tmp_path
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     check_integrity(path)
+
+
+READER = """
+import sqlite3, sys, time
+while True:  # as a script watching the archive would: a short read, again and again
+    connection = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=0.05)
+    try:
+        connection.execute("SELECT count(*) FROM articles").fetchone()
+    except sqlite3.Error:
+        pass
+    connection.close()
+    time.sleep(0.001)
+"""
+
+
+def test_another_process_reading_meanwhile_does_not_keep_the_archive_in_wal_mode(
+    dev_archive, tmp_path
+):
+    path = tmp_path / "dev.db"
+    shutil.copy(dev_archive, path)
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(path)])
+    try:
+        time.sleep(0.3)
+        ensure_db_shape(path)
+    finally:
+        reader.kill()
+        reader.wait()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert db.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 50
+    check_integrity(path)
+
+
+def test_a_connection_holding_the_archive_open_leaves_it_in_wal_mode_but_whole(
+    dev_archive, tmp_path, caplog
+):
+    path = tmp_path / "dev.db"
+    shutil.copy(dev_archive, path)
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE sqlite_stat1")
+    holder = sqlite3.connect(path)
+    build = threading.Thread(target=ensure_db_shape, args=(path,))
+    with caplog.at_level(logging.WARNING, logger="archive.fulltext_aside"):
+        build.start()
+        while build.is_alive():  # open the write-ahead log as soon as there is one
+            with contextlib.suppress(sqlite3.Error):
+                holder.execute("SELECT count(*) FROM articles").fetchone()
+            time.sleep(0.01)
+    assert "left in WAL mode" in caplog.text
+    alone = tmp_path / "copied.db"  # the archive's file alone, as a careless copy takes it
+    shutil.copy(path, alone)
+    holder.close()
+    with sqlite3.connect(alone) as db:
+        assert db.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 50
+    check_integrity(alone)
