@@ -42,6 +42,14 @@ def built_in_turn(dev_archive, tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture
+def archive_copy(dev_archive, tmp_path) -> Path:
+    """A copy of the dev archive that a test may change."""
+    path = tmp_path / "dev.db"
+    shutil.copy(dev_archive, path)
+    return path
+
+
 def words(path: Path, limit: int = 300) -> list[str]:
     """Words of the archive's evidence and titles, rarer and common ones alike."""
     with sqlite3.connect(path) as db:
@@ -92,35 +100,33 @@ def test_archive_is_left_in_its_rollback_journal_with_no_wal_file(dev_archive):
     assert not Path(f"{dev_archive}-shm").exists()
 
 
-def test_article_triggers_keep_indexes_built_aside_in_step(dev_archive, tmp_path):
-    path = tmp_path / "dev.db"
-    shutil.copy(dev_archive, path)
-    with sqlite3.connect(path) as db:
+def test_article_triggers_keep_indexes_built_aside_in_step(archive_copy):
+    with sqlite3.connect(archive_copy) as db:
         db.execute(
             "UPDATE articles SET title = 'Zyxwvu hợp tác' WHERE id = (SELECT min(id) FROM articles)"
         )
-    assert len(matches(path, "articles_fts", "zyxwvu")) == 1
-    assert len(matches(path, "search_articles_folded_fts", "zyxwvu")) == 1
-    check_integrity(path)
+    assert len(matches(archive_copy, "articles_fts", "zyxwvu")) == 1
+    assert len(matches(archive_copy, "search_articles_folded_fts", "zyxwvu")) == 1
+    check_integrity(archive_copy)
 
 
 def test_a_failure_aside_falls_back_to_building_in_turn(
-    dev_archive, built_in_turn, tmp_path, monkeypatch, caplog
+    archive_copy, built_in_turn, monkeypatch, caplog
 ):
     def fail(_scratch, index):
         raise sqlite3.OperationalError(f"database or disk is full ({index.name})")
 
-    path = tmp_path / "dev.db"
-    shutil.copy(dev_archive, path)
-    with sqlite3.connect(path) as db:  # an index that would be wrong if kept
+    with sqlite3.connect(archive_copy) as db:  # an index that would be wrong if kept
         db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
     monkeypatch.setattr(fulltext_aside, "_fill", fail)
     with caplog.at_level(logging.WARNING, logger="archive.fulltext_aside"):
-        ensure_db_shape(path)
+        ensure_db_shape(archive_copy)
     assert "disk is full" in caplog.text
-    check_integrity(path)
-    for word in words(path, 40):
-        assert matches(path, "articles_fts", word) == matches(built_in_turn, "articles_fts", word)
+    check_integrity(archive_copy)
+    for word in words(archive_copy, 40):
+        assert matches(archive_copy, "articles_fts", word) == matches(
+            built_in_turn, "articles_fts", word
+        )
 
 
 def index_pages(path: Path) -> list[tuple]:
@@ -130,7 +136,7 @@ def index_pages(path: Path) -> list[tuple]:
 
 
 def test_a_failure_while_copying_leaves_the_archives_indexes_as_they_were(
-    dev_archive, tmp_path, monkeypatch
+    archive_copy, monkeypatch
 ):
     copied = {}
 
@@ -142,31 +148,27 @@ def test_a_failure_while_copying_leaves_the_archives_indexes_as_they_were(
         copied[index.name] = copied[index.name].fetchall()
 
     copy_index = fulltext_aside._copy_index
-    path = tmp_path / "dev.db"
-    shutil.copy(dev_archive, path)
-    with sqlite3.connect(path) as db:  # through the triggers: a segment a rebuild has not
+    with sqlite3.connect(archive_copy) as db:  # through the triggers: a segment a rebuild has not
         db.execute("UPDATE articles SET title = title || ' zyxwvu' WHERE id % 7 = 0")
-    before = index_pages(path)
+    before = index_pages(archive_copy)
     monkeypatch.setattr(fulltext_aside, "_copy_index", copy_then_fail)
     with pytest.raises(sqlite3.OperationalError, match="disk is full"):
-        ensure_db_shape(path)
+        ensure_db_shape(archive_copy)
     assert list(copied) == ["articles_fts"] and copied["articles_fts"] != before
-    assert index_pages(path) == before  # the copied index was rolled back
-    assert matches(path, "articles_fts", "zyxwvu")
-    check_integrity(path)
-    with sqlite3.connect(path) as db:
+    assert index_pages(archive_copy) == before  # the copied index was rolled back
+    assert matches(archive_copy, "articles_fts", "zyxwvu")
+    check_integrity(archive_copy)
+    with sqlite3.connect(archive_copy) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 
-def test_an_archive_its_user_keeps_in_wal_mode_stays_in_it(dev_archive, tmp_path):
-    path = tmp_path / "dev.db"
-    shutil.copy(dev_archive, path)
-    with sqlite3.connect(path) as db:
+def test_an_archive_its_user_keeps_in_wal_mode_stays_in_it(archive_copy):
+    with sqlite3.connect(archive_copy) as db:
         db.execute("PRAGMA journal_mode = WAL")
-    ensure_db_shape(path)
-    with sqlite3.connect(path) as db:
+    ensure_db_shape(archive_copy)
+    with sqlite3.connect(archive_copy) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    check_integrity(path)
+    check_integrity(archive_copy)
 
 
 READER = """
@@ -182,33 +184,27 @@ while True:  # as a script watching the archive would: a short read, again and a
 """
 
 
-def test_another_process_reading_meanwhile_does_not_keep_the_archive_in_wal_mode(
-    dev_archive, tmp_path
-):
-    path = tmp_path / "dev.db"
-    shutil.copy(dev_archive, path)
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(path)])
+def test_another_process_reading_meanwhile_does_not_keep_the_archive_in_wal_mode(archive_copy):
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(archive_copy)])
     try:
         time.sleep(0.3)
-        ensure_db_shape(path)
+        ensure_db_shape(archive_copy)
     finally:
         reader.kill()
         reader.wait()
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(archive_copy) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         assert db.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 50
-    check_integrity(path)
+    check_integrity(archive_copy)
 
 
 def test_a_connection_holding_the_archive_open_leaves_it_in_wal_mode_but_whole(
-    dev_archive, tmp_path, caplog
+    archive_copy, tmp_path, caplog
 ):
-    path = tmp_path / "dev.db"
-    shutil.copy(dev_archive, path)
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(archive_copy) as db:
         db.execute("DROP TABLE sqlite_stat1")
-    holder = sqlite3.connect(path)
-    build = threading.Thread(target=ensure_db_shape, args=(path,))
+    holder = sqlite3.connect(archive_copy)
+    build = threading.Thread(target=ensure_db_shape, args=(archive_copy,))
     with caplog.at_level(logging.WARNING, logger="archive.fulltext_aside"):
         build.start()
         while build.is_alive():  # open the write-ahead log as soon as there is one
@@ -217,7 +213,7 @@ def test_a_connection_holding_the_archive_open_leaves_it_in_wal_mode_but_whole(
             time.sleep(0.01)
     assert "left in WAL mode" in caplog.text
     alone = tmp_path / "copied.db"  # the archive's file alone, as a careless copy takes it
-    shutil.copy(path, alone)
+    shutil.copy(archive_copy, alone)
     holder.close()
     with sqlite3.connect(alone) as db:
         assert db.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 50
