@@ -288,7 +288,11 @@ def prepared_in_order(
     """Each job with its prepared file (None for a job without a path), in input order.
     ``jobs`` is consumed lazily, at most a few per worker ahead of what is handed back."""
     if workers <= 1:
+        warmed = False
         for job in jobs:
+            if job.path is not None and not warmed:
+                warm_up()  # the knowledge loaded outside the first file's time budget
+                warmed = True
             yield job, prepare(job.path, budget) if job.path is not None else None
         return
     pool = _Pool(workers, budget)
