@@ -1,8 +1,13 @@
 """The word-start finders find exactly where their case-insensitive patterns match."""
 
+import importlib.util
+import re
+import sys
+import types
+
 import pytest
 
-from archive.extract import lexicon, verbs
+from archive.extract import extract_facts, lexicon, verbs, word_starts
 from archive.extract.text import phrase_alternation
 from archive.extract.word_starts import (
     first_characters,
@@ -11,6 +16,8 @@ from archive.extract.word_starts import (
     word_start_finder,
 )
 from archive.knowledge import load
+from archive.parse import parse_article
+from archive.read import read_source
 from archive.vietnamese import normalise
 
 from .conftest import DEV_CORPUS, SEEDS
@@ -84,3 +91,59 @@ def test_top_level_alternatives_outside_groups_and_classes():
     pattern = r"a|b(c|d)|[|]x|\|y|[]|]z|[^]|]w"
     assert top_level_alternatives(pattern) == ["a", "b(c|d)", "[|]x", r"\|y", "[]|]z", "[^]|]w"]
     assert top_level_alternatives("buổi tiếp|buổi đón tiếp") == ["buổi tiếp|buổi đón tiếp"]
+
+
+# How a Python may lack the regex engine's private parser: no such modules (ImportError), or
+# modules that no longer hold what is read of them (AttributeError).
+NO_PARSER = {
+    "missing": None,
+    "changed": types.ModuleType("changed"),
+}
+
+
+def _word_starts_without_parser(monkeypatch, stand_in):
+    """A fresh copy of word_starts, loaded by a Python whose ``re`` lacks its parser."""
+    for name in ("_parser", "_constants"):
+        monkeypatch.delattr(re, name)
+        monkeypatch.setitem(sys.modules, f"re.{name}", stand_in)
+        if stand_in is not None:
+            monkeypatch.setattr(re, name, stand_in, raising=False)
+    spec = importlib.util.spec_from_file_location("word_starts_copy", word_starts.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.undo()  # the re module whole again for everything else
+    return module
+
+
+FINDERS_CACHED = (
+    lexicon.organisation_starts,
+    verbs.framing_starts,
+    verbs.verb_starts,
+    verbs.verb_patterns,
+)
+
+
+@pytest.mark.parametrize("how", NO_PARSER)
+def test_without_the_regex_parser_the_plain_scans_give_the_same_facts(monkeypatch, how):
+    fallback = _word_starts_without_parser(monkeypatch, NO_PARSER[how])
+    assert fallback.regex_parse is None
+    assert fallback.top_level_alternatives("a|b") == ["a|b"]
+    paths = sorted(DEV_CORPUS.glob("*.txt")) + sorted(SEEDS.rglob("*.txt"))
+    articles = [parse_article(read_source(path)) for path in paths]
+    expected = [repr(extract_facts(article)) for article in articles]
+    monkeypatch.setattr(lexicon, "word_start_finder", fallback.word_start_finder)
+    monkeypatch.setattr(verbs, "word_start_finder", fallback.word_start_finder)
+    monkeypatch.setattr(verbs, "first_characters", fallback.first_characters)
+    try:
+        for cached in FINDERS_CACHED:
+            cached.cache_clear()
+        plain = plain_word_start_pattern(FINDERS["organisations"][1](), r"(?!\w)")
+        assert lexicon.organisation_starts().pattern == plain.pattern
+        assert all(first is None for *_, first in verbs.verb_patterns())
+        found = [repr(extract_facts(article)) for article in articles]
+    finally:
+        monkeypatch.undo()
+        for cached in FINDERS_CACHED:
+            cached.cache_clear()
+    assert found == expected
+    assert any("meetings=[MeetingFact" in facts for facts in found)

@@ -4,7 +4,9 @@
 position of a text: a pattern that begins with a cased letter gets no quick skip to the
 places it can begin. :func:`word_start_finder` writes the same test as one character class
 of every character the body can begin with (each in all the cases the engine folds together)
-followed by the test itself, so that the engine skips to those characters.
+followed by the test itself, so that the engine skips to those characters. The first
+characters are read by the engine's own parser (``re._parser``, private): a Python without
+it gets the plain patterns, which find the same places more slowly.
 """
 
 from __future__ import annotations
@@ -12,20 +14,27 @@ from __future__ import annotations
 import re
 import sys
 from array import array
-from re import _constants as sre
-from re import _parser
 
-ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
-REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+try:  # the regex engine's own parser: private, so a Python may lack it or change it
+    from re import _constants as sre
+    from re import _parser
+
+    regex_parse = _parser.parse
+    LITERAL, IN, RANGE = sre.LITERAL, sre.IN, sre.RANGE
+    SUBPATTERN, BRANCH = sre.SUBPATTERN, sre.BRANCH
+    ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
+    REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT)
+except (ImportError, AttributeError):  # first characters unknown: the plain scans are used
+    regex_parse = None
 
 
 def _class_characters(items: list) -> set[int] | None:
     """The characters of a character class of literals and ranges (None for any other)."""
     found: set[int] = set()
     for op, value in items:
-        if op is sre.LITERAL:
+        if op is LITERAL:
             found.add(value)
-        elif op is sre.RANGE:
+        elif op is RANGE:
             found.update(range(value[0], value[1] + 1))
         else:
             return None  # a negated class or a category: any character may begin
@@ -40,14 +49,14 @@ def _first_characters(items: list) -> tuple[set[int], bool] | None:
     for op, value in items:
         if op in ZERO_WIDTH:
             continue
-        if op is sre.LITERAL:
+        if op is LITERAL:
             return found | {value}, False
-        if op is sre.IN:
+        if op is IN:
             characters = _class_characters(value)
             return None if characters is None else (found | characters, False)
-        if op is sre.SUBPATTERN:
+        if op is SUBPATTERN:
             inner = _first_characters(value[3].data)
-        elif op is sre.BRANCH:
+        elif op is BRANCH:
             inner = _branch_characters(value[1])
         elif op in REPEATS:
             inner = _first_characters(value[2].data)
@@ -89,8 +98,11 @@ def _class(characters: set[int]) -> re.Pattern[str]:
 def first_characters(patterns: list[str]) -> list[frozenset[str] | None]:
     """For each pattern, every character a match of it with ``re.IGNORECASE`` can begin
     with; None when they are not known or it may match nothing. (Every character is read
-    once for all the patterns: each one's are then picked from those.)"""
-    parsed = [_first_characters(_parser.parse(p, re.IGNORECASE).data) for p in patterns]
+    once for all the patterns: each one's are then picked from those.) All None when the
+    regex parser cannot be read."""
+    if regex_parse is None:
+        return [None] * len(patterns)
+    parsed = [_first_characters(regex_parse(p, re.IGNORECASE).data) for p in patterns]
     known = [first[0] for first in parsed if first is not None and not first[1]]
     every_case = _in_every_case(set().union(*known)) if known else []
     return [
@@ -141,7 +153,9 @@ def _branch(alternatives: list[str], tail: str, characters: list[str]) -> str:
 
 def top_level_alternatives(pattern: str) -> list[str]:
     """The alternatives ``pattern`` joins with a ``|`` outside any group or class (itself
-    alone when the parser reads another number of them)."""
+    alone when the regex parser reads another number of them, or cannot be read)."""
+    if regex_parse is None:
+        return [pattern]
     parts, start, depth, position = [], 0, 0, 0
     while position < len(pattern):
         character = pattern[position]
@@ -156,8 +170,8 @@ def top_level_alternatives(pattern: str) -> list[str]:
             start = position + 1
         position += 1
     parts.append(pattern[start:])
-    parsed = _parser.parse(pattern, re.IGNORECASE).data
-    branches = len(parsed[0][1][1]) if len(parsed) == 1 and parsed[0][0] is sre.BRANCH else 1
+    parsed = regex_parse(pattern, re.IGNORECASE).data
+    branches = len(parsed[0][1][1]) if len(parsed) == 1 and parsed[0][0] is BRANCH else 1
     return parts if len(parts) == branches else [pattern]
 
 
