@@ -43,6 +43,27 @@ TABLES = {
 INDEXES = {f"ix_{FACET_COUNTS}_order": f"{FACET_COUNTS} (view, facet, count DESC, value)"}
 
 
+def key_indexes() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Index name → (derived table, columns): for each derived view with list facets, its
+    key and then its column facets. A page filtered on a list item (``lists.py``) finds its
+    rows by key; with this index its count and column facets read the index alone, not
+    the rows (at 100,000 articles, ``articles_browse`` filtered on its commonest subject:
+    46,548 rows, each facet 64–75 ms, then 19 ms)."""
+    found = {}
+    for view, facets in configured_facets().items():
+        if view in COUNTED_VIEWS and any(kind == "array" for kind, _column in facets):
+            table, key = COUNTED_VIEWS[view]
+            columns = (key, *(c for kind, c in facets if kind == "column" and c != key))
+            found[f"ix_{table}_by_key"] = (table, columns)
+    return found
+
+
+def _create_key_indexes(db: sqlite_utils.Database) -> None:
+    for name, (table, columns) in key_indexes().items():
+        db.execute(f"DROP INDEX IF EXISTS [{name}]")  # (another version's columns)
+        db.execute(f"CREATE INDEX [{name}] ON [{table}] ({', '.join(f'[{c}]' for c in columns)})")
+
+
 @dataclass(frozen=True)
 class Counter:
     """Counts of the rows of a derived ``table`` matching ``{where}`` (a condition on the
@@ -143,6 +164,7 @@ def build_counts(db: sqlite_utils.Database) -> None:
         )
         for counter in counters():
             db.execute(counter.upsert("1", 1, counter.whole))
+        _create_key_indexes(db)
 
 
 def add_counts(db: sqlite_utils.Database, table: str, where: str, sign: int) -> None:
@@ -156,8 +178,13 @@ def add_counts(db: sqlite_utils.Database, table: str, where: str, sign: int) -> 
 
 
 def is_complete(db: sqlite_utils.Database) -> bool:
-    """Whether the counts exist for exactly the facets configured now."""
+    """Whether the counts exist for exactly the facets configured now (and the indexes by
+    key, ``key_indexes``)."""
     if not set(TABLES) <= set(db.table_names()):
         return False
+    for name, (_table, columns) in key_indexes().items():
+        found = db.execute("SELECT name FROM pragma_index_info(?)", [name]).fetchall()
+        if tuple(row[0] for row in found) != columns:
+            return False
     counted = set(db.execute(f"SELECT view, facet FROM {COUNTED_FACETS}").fetchall())
     return counted == {(view, column) for view, _kind, column in counted_facets()}

@@ -1,0 +1,230 @@
+"""The pages that were slow at 100,000 articles answer as before, on the seed archive and on
+the dev corpus: the canned timeline and a person's meetings choose their first rows by
+their order alone before reading them whole; a page filtered on a list item reads its
+count and column facets from an index by key; links are built without ``Markup.format``."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+import sqlite_utils
+import yaml
+from markupsafe import Markup
+
+from archive import counts
+from archive.datasette import metadata_path, pages
+from archive.datasette.cells import CellRenderer, as_list
+from archive.postprocess import is_current, refresh_search
+
+from .conftest import DEV_CORPUS, SEEDS, invoke
+from .test_facet_counts import datasette_on, facets
+
+QUERIES = yaml.safe_load(metadata_path().read_text(encoding="utf-8"))["databases"]["archive"][
+    "queries"
+]
+# The queries as they read before: every entry read whole, then sorted (the reference).
+TIMELINE_BEFORE = """
+SELECT * FROM (
+  SELECT pp.date AS date, p.name AS person, 'post' AS entry,
+         COALESCE(pos.title_en, pos.title) AS entry_en,
+         pos.title || COALESCE(' — ' || o.name, '') AS detail,
+         a.id AS article_id, a.title AS article, pp.evidence
+  FROM person_positions pp
+  JOIN persons p ON p.id = pp.person_id
+  JOIN positions pos ON pos.id = pp.position_id
+  LEFT JOIN organisations o ON o.id = pos.organisation_id
+  JOIN articles a ON a.id = pp.article_id
+  WHERE pp.person_id IN (SELECT id FROM persons WHERE name LIKE '%' || :name || '%'
+                 OR name_en LIKE '%' || :name || '%')
+  UNION ALL
+  SELECT m.date, p.name, 'meeting: ' || m.kind, COALESCE(k.name_en, m.kind),
+         (SELECT group_concat(p2.name, ', ') FROM meeting_participants mp2
+          JOIN persons p2 ON p2.id = mp2.person_id
+          WHERE mp2.meeting_id = m.id AND mp2.article_id = mp.article_id
+            AND mp2.person_id != p.id),
+         a.id, a.title, ms.evidence
+  FROM meeting_participants mp
+  JOIN persons p ON p.id = mp.person_id
+  JOIN meetings m ON m.id = mp.meeting_id
+  LEFT JOIN search_meeting_kinds k ON k.kind = m.kind
+  JOIN meeting_sources ms ON ms.meeting_id = m.id AND ms.article_id = mp.article_id
+  JOIN articles a ON a.id = mp.article_id
+  WHERE mp.person_id IN (SELECT id FROM persons WHERE name LIKE '%' || :name || '%'
+                 OR name_en LIKE '%' || :name || '%')
+)
+ORDER BY date IS NULL, date, article_id, entry
+LIMIT :limit
+"""
+PERSON_MEETINGS_BEFORE = """
+SELECT m.id AS meeting_id, mb."when", m.kind, COALESCE(k.name_en, m.kind) AS kind_en, m.place,
+       json_remove(mb.participants, '$[' || (SELECT key FROM json_each(mb.participants)
+            WHERE value = (SELECT name FROM persons WHERE id = :id)) || ']') AS with_whom,
+       mb.topics,
+       ms.article_id, ms.evidence_start, ms.evidence_end, ms.evidence
+FROM meetings m
+JOIN meetings_browse mb ON mb.meeting_id = m.id
+LEFT JOIN search_meeting_kinds k ON k.kind = m.kind
+LEFT JOIN meeting_sources ms ON ms.id = (SELECT id FROM meeting_sources
+    WHERE meeting_id = m.id ORDER BY article_id LIMIT 1)
+WHERE m.id IN (SELECT meeting_id FROM meeting_participants WHERE person_id = :id)
+ORDER BY m.date IS NULL, m.date, m.id
+LIMIT :listed
+"""
+
+
+@pytest.fixture(scope="module")
+def dev_db(tmp_path_factory):
+    """The seeds and the dev corpus imported into one archive."""
+    folder = tmp_path_factory.mktemp("dev")
+    path = folder / "archive.db"
+    invoke("import", str(SEEDS), "--db", str(path))
+    invoke("import", str(DEV_CORPUS), "--db", str(path))
+    return path
+
+
+@pytest.fixture(params=["seeds", "dev"])
+def archive(request, built_db, dev_db):
+    return built_db if request.param == "seeds" else dev_db
+
+
+def connect(path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def order_key(row: tuple) -> tuple:
+    """The timeline's order: date (undated last), article, entry."""
+    return (row[0] is None, row[0] or "", row[5], row[2])
+
+
+def test_the_timeline_gives_the_entries_it_gave(archive):
+    """For every person's name and some parts of names: the same entries, in the same
+    order wherever the order is defined (entries of the same date, article and kind now
+    follow their links' ids)."""
+    conn = connect(archive)
+    timeline = QUERIES["person_timeline"]["sql"]
+    names = [r[0] for r in conn.execute("SELECT name FROM persons ORDER BY id")]
+    assert names
+    for name in [*names, "", "a", "Nguyễn", "Tô", "zzzz"]:
+        new = conn.execute(timeline, {"name": name}).fetchall()
+        old = conn.execute(TIMELINE_BEFORE, {"name": name, "limit": 1000}).fetchall()
+        assert sorted(new, key=repr) == sorted(old, key=repr), name
+        assert [order_key(r) for r in new] == [order_key(r) for r in old], name
+    assert len(conn.execute(timeline, {"name": ""}).fetchall()) > 3
+
+
+def test_the_timeline_reads_its_first_entries_before_the_rest(built_db):
+    """Titles and sentences are read for the 1,000 entries shown, not for every entry."""
+    conn = connect(built_db)
+    plan = [
+        r[3]
+        for r in conn.execute(
+            "EXPLAIN QUERY PLAN " + QUERIES["person_timeline"]["sql"], {"name": "x"}
+        )
+    ]
+    assert any("MATERIALIZE first" in step for step in plan), plan
+    assert any("SCAN f" in step for step in plan), plan
+
+
+def test_a_persons_meetings_are_those_listed_before(archive):
+    conn = connect(archive)
+    conn.row_factory = sqlite3.Row
+    sql = pages.SQL["person_meetings"]
+    ids = [r[0] for r in conn.execute("SELECT id FROM persons")] + [0]
+    for listed in (1, 2, 201):
+        for person in ids:
+            params = {"id": person, "listed": listed, "walked": None}
+            new = conn.execute(f"{sql.rstrip()}\nLIMIT {listed}", params).fetchall()
+            old = conn.execute(PERSON_MEETINGS_BEFORE, params).fetchall()
+            assert [tuple(r) for r in new] == [tuple(r) for r in old], (person, listed)
+
+
+# sqlite_stat1 of the 100,000-article archive for the tables a list item's page reads
+LARGE_STATISTICS = {
+    ("search_list_items", "search_list_items"): "3356618 372958 21 1",
+    ("search_articles_browse", "ix_search_articles_browse_article_id"): "99967 1",
+    ("search_articles_browse", "ix_search_articles_browse_by_key"): "99967 1 1 1",
+    ("search_articles_browse", "ix_search_articles_browse_outlet"): "99967 4544 834",
+    ("search_articles_browse", "ix_search_articles_browse_year"): "99967 4544 834",
+}
+
+
+def test_a_list_item_page_facets_columns_through_the_index_by_key(built_db, tmp_path):
+    """The index by key holds the view's column facets: with a large archive's statistics,
+    a page filtered on a list item finds its rows by key and reads their column facets
+    from that index alone, no row of the table."""
+    conn = connect(built_db)
+    for name, (_table, columns) in counts.key_indexes().items():
+        found = [r[0] for r in conn.execute("SELECT name FROM pragma_index_info(?)", [name])]
+        assert tuple(found) == columns, name
+    path = tmp_path / "archive.db"
+    shutil.copy(built_db, path)
+    with sqlite3.connect(path) as conn:
+        for (table, index), stat in LARGE_STATISTICS.items():
+            conn.execute("DELETE FROM sqlite_stat1 WHERE tbl = ? AND idx = ?", [table, index])
+            conn.execute("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", [table, index, stat])
+    sql = (
+        "select outlet as value, count(*) as count from (select * from articles_browse "
+        "where [article_id] IN (SELECT row_id FROM search_list_items "
+        "WHERE list = 'articles_browse.topics' AND value = :p0)) where outlet is not null "
+        "group by outlet order by count desc, value limit 31"
+    )
+    plan = [r[3] for r in connect(path).execute("EXPLAIN QUERY PLAN " + sql, {"p0": "x"})]
+    covering = "SEARCH search_articles_browse USING COVERING INDEX ix_search_articles_browse_by_key"
+    assert any(step.startswith(covering) for step in plan), plan
+
+
+def test_an_archive_without_the_index_by_key_is_rebuilt(built_db, tmp_path):
+    path = tmp_path / "archive.db"
+    shutil.copy(built_db, path)
+    [name] = [n for n, (t, _c) in counts.key_indexes().items() if t == "search_persons_browse"]
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"DROP INDEX [{name}]")
+    assert not is_current(path)
+    refresh_search(path)
+    assert is_current(path)
+    db = sqlite_utils.Database(path)
+    assert counts.is_complete(db)
+    db.close()
+
+
+def test_filtered_pages_facet_as_before_after_two_imports(tmp_path):
+    """The index by key kept by SQLite as imports change the rows: a page filtered on a
+    list item still counts its own rows."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(SEEDS, first)
+    second.mkdir()
+    for source in sorted(DEV_CORPUS.glob("dev_*.txt"))[:10]:
+        shutil.copy(source, second / source.name)
+    db = tmp_path / "archive.db"
+    invoke("import", str(first), "--db", str(db))
+    invoke("import", str(second), "--db", str(db))
+    ds = datasette_on(db)
+    top = facets(ds, "/archive/articles_browse.json?_size=1")["topics"][2][0][0]
+    path = f"/archive/articles_browse.json?topics__arraycontains={top}"
+    assert facets(ds, path) == facets(ds, path + "&_where=1%3D1")
+
+
+def test_links_are_escaped_as_markup_format_escaped_them(built_db):
+    ds = datasette_on(built_db)
+
+    class Known:
+        topic_vi = {"Drug <crime>": 'Ma "túy"'}
+
+        @staticmethod
+        def id_of(table, label):
+            return 7 if label != "nobody" else None
+
+    renderer = CellRenderer(ds, "archive", Known())
+    assert renderer.link("persons", "Tô <Lâm> & co") == Markup(
+        '<a href="/archive/persons/7">Tô &lt;Lâm&gt; &amp; co</a>'
+    )
+    assert renderer.link("topics", "Drug <crime>") == Markup(
+        '<a href="/archive/topics/7" title="Ma &#34;túy&#34;">Drug &lt;crime&gt;</a>'
+    )
+    assert renderer.link("persons", "nobody") == Markup("nobody")
+    assert renderer.url("persons", 12) == str(ds.urls.row("archive", "persons", "12"))
+    assert as_list(["a<b", Markup("<i>c</i>")], lambda item: item) == Markup(
+        '<ul class="cell-list"><li>a&lt;b</li><li><i>c</i></li></ul>'
+    )
