@@ -5,12 +5,15 @@ count and column facets from an index by key; links are built without ``Markup.f
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
+from urllib.parse import quote
 
 import pytest
 import sqlite_utils
 import yaml
+from datasette.tracer import capture_traces
 from markupsafe import Markup
 
 from archive import counts
@@ -228,3 +231,49 @@ def test_links_are_escaped_as_markup_format_escaped_them(built_db):
     assert as_list(["a<b", Markup("<i>c</i>")], lambda item: item) == Markup(
         '<ul class="cell-list"><li>a&lt;b</li><li><i>c</i></li></ul>'
     )
+
+
+async def traced(ds, path: str) -> list[dict]:
+    """The SQL a request runs (traces are kept per asyncio task: captured inside it)."""
+    traces: list[dict] = []
+    with capture_traces(traces):
+        response = await ds.client.get(path)
+    assert response.status_code == 200, response.text
+    return traces
+
+
+def counted(found: dict) -> dict:
+    """Each facet's values and counts, and whether it was cut (not which is selected)."""
+    return {
+        name: (kind, cut, [(v, n) for v, _l, n, _s in values])
+        for name, (kind, cut, values) in found.items()
+    }
+
+
+@pytest.mark.parametrize(
+    "table, column, value",
+    [
+        ("evidence", "fact", "post"),
+        ("evidence", "evidence_field", "captions"),
+        ("article_persons", "person_id", "1"),
+        ("persons", "country", "VN"),
+        ("meetings_browse", "kind_en", "Talks"),
+        ("articles_browse", "year", "year not stated"),
+        ("evidence", "fact", "nothing"),
+    ],
+)
+def test_a_column_filtered_on_one_value_facets_as_datasette_does(archive, table, column, value):
+    """``column=value``: that column's facet is the value with the page's count, read from
+    one row (no grouping of the column); every facet as Datasette computes it when the same
+    condition comes as ``_where`` (its own grouping)."""
+    ds = datasette_on(archive)
+    path = f"/archive/{table}.json?_size=1&{column}={quote(value)}"
+    where = quote(f"[{column}] = {value if value.isdigit() else repr(value)}")
+    pinned = facets(ds, path)
+    assert counted(pinned) == counted(facets(ds, f"/archive/{table}.json?_size=1&_where={where}"))
+    traces = asyncio.run(traced(ds, path))
+    assert any(trace["sql"].startswith("select count(*)") for trace in traces)
+    if value != "nothing":
+        assert pinned[column][2][0][3] is True  # selected
+    grouped = f"select {column} as value, count(*)"
+    assert not any(trace["sql"].startswith(grouped) for trace in traces)

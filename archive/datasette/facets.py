@@ -7,8 +7,9 @@ frequent values in index order, whatever the size of the archive. Datasette woul
 every row of the view (and for a list column, join each row with its items and take
 DISTINCT over every column). The answer is the one Datasette gives (same values, counts,
 order and links). On a filtered page a list facet of a derived view counts the items of
-the page's rows (each row's list holds distinct values) without that DISTINCT; the other
-facets, and a database without the counts, are left to Datasette. On a page of
+the page's rows (each row's list holds distinct values) without that DISTINCT; a column
+facet of a column the page filters on one value is that value with the page's count; the
+other facets, and a database without the counts, are left to Datasette. On a page of
 ``articles`` filtered by a full-text search alone, the column facets read the matches'
 values from one index holding them all (``search_ix_articles_outlet``...), counted in one
 pass, rather than from rows of several kilobytes (``searched.py``).
@@ -103,6 +104,9 @@ class StoredCounts:
         column = _column(config)
         if column in stored:
             return [await self._answer(column, config, await self._stored(column))], []
+        pinned = await self._pinned(column) if self.type == "column" else None
+        if pinned is not None:
+            return [await self._answer(column, config, pinned)], []
         if self.type == "array" and (self.table, column) in LISTED:
             try:
                 return [await self._answer(column, config, await self._listed(column))], []
@@ -128,6 +132,26 @@ class StoredCounts:
         if not await searched.index_columns(db, index):
             return self.sql
         return searched.through_index(self.sql, self.table, index)
+
+    async def _pinned(self, column: str) -> list | None:
+        """The facet of a column the page filters on one value (``column=value``, what
+        clicking a column facet's value asks): every row holds that value, so the facet is
+        the value (as stored: read from one row) with the page's count, not a grouping of
+        every row (``evidence?fact=post`` at 100,000 articles: 717,518 rows). None when the
+        page does not, or its count is unknown."""
+        names = {f"{column}__exact"} | (set() if column.startswith("_") else {column})
+        values = [value for name, value in self.get_querystring_pairs() if name in names]
+        if len(values) != 1 or self.row_count is None:
+            return None
+        if not self.row_count:
+            return []
+        db = self.ds.get_database(self.database)
+        quoted = escape_sqlite(column)
+        found = await db.execute(
+            f"SELECT {quoted} AS value FROM ({self.sql}) WHERE {quoted} IS NOT NULL LIMIT 1",
+            self.params,
+        )
+        return [{"value": row["value"], "count": self.row_count} for row in found.rows]
 
     async def _stored_columns(self) -> frozenset[str]:
         """The requested facets that have stored counts, when the page is unfiltered."""
