@@ -6,6 +6,7 @@ count and column facets from an index by key; links are built without ``Markup.f
 from __future__ import annotations
 
 import asyncio
+import random
 import shutil
 import sqlite3
 from urllib.parse import quote
@@ -17,8 +18,10 @@ from datasette.tracer import capture_traces
 from markupsafe import Markup
 
 from archive import counts
-from archive.datasette import metadata_path, pages
+from archive.datasette import listed, metadata_path, pages
 from archive.datasette.cells import CellRenderer, as_list
+from archive.datasette.facets import LISTED
+from archive.lists import ITEMS_TABLE
 from archive.postprocess import is_current, refresh_search
 
 from .conftest import DEV_CORPUS, SEEDS, invoke
@@ -135,12 +138,12 @@ def test_a_persons_meetings_are_those_listed_before(archive):
     conn.row_factory = sqlite3.Row
     sql = pages.SQL["person_meetings"]
     ids = [r[0] for r in conn.execute("SELECT id FROM persons")] + [0]
-    for listed in (1, 2, 201):
+    for wanted in (1, 2, 201):
         for person in ids:
-            params = {"id": person, "listed": listed, "walked": None}
-            new = conn.execute(f"{sql.rstrip()}\nLIMIT {listed}", params).fetchall()
+            params = {"id": person, "listed": wanted, "walked": None}
+            new = conn.execute(f"{sql.rstrip()}\nLIMIT {wanted}", params).fetchall()
             old = conn.execute(PERSON_MEETINGS_BEFORE, params).fetchall()
-            assert [tuple(r) for r in new] == [tuple(r) for r in old], (person, listed)
+            assert [tuple(r) for r in new] == [tuple(r) for r in old], (person, wanted)
 
 
 # sqlite_stat1 of the 100,000-article archive for the tables a list item's page reads
@@ -277,3 +280,58 @@ def test_a_column_filtered_on_one_value_facets_as_datasette_does(archive, table,
         assert pinned[column][2][0][3] is True  # selected
     grouped = f"select {column} as value, count(*)"
     assert not any(trace["sql"].startswith(grouped) for trace in traces)
+
+
+def brute_top(values: dict[str, list[int]], keys: set, limit: int) -> list[dict]:
+    counted = [(sum(1 for r in rows if r in keys), v) for v, rows in values.items()]
+    ordered = sorted((cv for cv in counted if cv[0]), key=lambda cv: (-cv[0], cv[1]))
+    return [{"value": v, "count": c} for c, v in ordered[:limit]]
+
+
+def test_the_top_values_of_held_items_are_those_counting_every_item_gives():
+    """Random lists (values shared unevenly, ties, values absent from the page): the
+    values counted until no other can be shown are the top values of counting all."""
+    rng = random.Random(11)
+    for _ in range(300):
+        rows = range(rng.randrange(1, 60))
+        names = sorted({f"v{rng.randrange(40)}" for _ in range(rng.randrange(1, 12))})
+        values: dict[str, list[int]] = {}
+        for row in rows:
+            for name in rng.sample(names, rng.randrange(len(names) + 1)):
+                values.setdefault(name, []).append(row)
+        conn = sqlite3.connect(":memory:")
+        conn.execute(
+            f"CREATE TABLE {ITEMS_TABLE} (list, value, row_id, PRIMARY KEY (list, value, row_id))"
+        )
+        conn.executemany(
+            f"INSERT INTO {ITEMS_TABLE} VALUES ('l', ?, ?)",
+            [(v, r) for v, ids in values.items() for r in ids],
+        )
+        items = listed.read_items(conn, "l")
+        keys = {r for r in rows if rng.random() < 0.5}
+        limit = rng.randrange(1, 8)
+        assert listed.top_values(items, keys, limit) == brute_top(values, keys, limit)
+
+
+@pytest.mark.parametrize("view, column", sorted(LISTED))
+def test_a_large_pages_list_facets_are_counted_from_the_held_items(
+    archive, view, column, monkeypatch
+):
+    """Every page a click on a list facet's value gives, at the default facet size and at
+    the largest: the same facets from the items held in memory (every page counted as
+    large) as from the page's query (none)."""
+    top = facets(datasette_on(archive), f"/archive/{view}.json?_size=1")[column][2]
+    paths = [
+        f"/archive/{view}.json?_size=1{size}"
+        for size in ("&_where=1%3D1", "&_facet_size=max&_where=1%3D1")
+    ]
+    paths += [
+        f"/archive/{view}.json?_size=1&{column}__arraycontains={quote(str(v))}" for v, *_ in top[:3]
+    ]
+    found = {}
+    for large in (0, 10**9):
+        monkeypatch.setattr(listed, "LARGE_PAGE", large)
+        ds = datasette_on(archive)
+        found[large] = [facets(ds, path) for path in paths]
+    assert found[0] == found[10**9]
+    assert all(found[0])

@@ -25,8 +25,8 @@ from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from archive.counts import COUNTED_FACETS, FACET_COUNTS
-from archive.datasette import searched
-from archive.lists import listed_columns
+from archive.datasette import listed, searched
+from archive.lists import list_name, listed_columns
 
 LISTED = listed_columns()  # (view, list column) of the derived views
 
@@ -179,8 +179,15 @@ class StoredCounts:
 
     async def _listed(self, column: str) -> list:
         """A list facet over the page's rows, each row's items counted once (its list holds
-        distinct values) without Datasette's DISTINCT over every column of every item."""
+        distinct values) without Datasette's DISTINCT over every column of every item; on a
+        large page of a database served immutable, from the list's items held in memory
+        (``listed.py``)."""
         db = self.ds.get_database(self.database)
+        if not db.is_mutable and (self.row_count or 0) >= listed.LARGE_PAGE:
+            _source, key = LISTED[(self.table, column)]
+            keys = f"SELECT [{key}] FROM ({self.sql})"
+            name = list_name(self.table, column)
+            return await listed.listed_facet(db, name, keys, self.params, self.get_facet_size() + 1)
         sql = (
             f"SELECT j.value AS value, count(*) AS count FROM ({self.sql}) r, "
             f"json_each(r.[{column}]) j GROUP BY j.value ORDER BY count DESC, value "
