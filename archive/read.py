@@ -266,8 +266,10 @@ def read_source(path: str | Path) -> SourceText:
         if not stat.S_ISREG(info.st_mode):
             raise ReadError("not a regular file (a directory, pipe or device)")
         _check_size(info.st_size)
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)  # a file may grow after stat()
+        with path.open("rb") as handle:  # the size stat() gave and a byte more (a buffer
+            data = handle.read(info.st_size + 1)  # of the whole limit is dear to allocate)
+            if len(data) > info.st_size:  # it grew after stat(): read on, to the limit
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as error:
         raise ReadError(f"cannot read file: {error.strerror or error}") from None
     _check_size(len(data))
