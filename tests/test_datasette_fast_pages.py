@@ -18,7 +18,7 @@ from datasette.tracer import capture_traces
 from markupsafe import Markup
 
 from archive import counts
-from archive.datasette import listed, metadata_path, pages
+from archive.datasette import configured_facets, listed, metadata_path, pages
 from archive.datasette.cells import CellRenderer, as_list
 from archive.datasette.facets import LISTED
 from archive.lists import ITEMS_TABLE
@@ -335,3 +335,13 @@ def test_a_large_pages_list_facets_are_counted_from_the_held_items(
         found[large] = [facets(ds, path) for path in paths]
     assert found[0] == found[10**9]
     assert all(found[0])
+
+
+def test_a_large_pages_keys_are_read_once_for_all_its_list_facets(built_db, monkeypatch):
+    monkeypatch.setattr(listed, "LARGE_PAGE", 0)
+    ds = datasette_on(built_db)
+    traces = asyncio.run(traced(ds, "/archive/articles_browse.json?_where=1%3D1"))
+    lists = [c for kind, c in configured_facets()["articles_browse"] if kind == "array"]
+    assert len(lists) == 3
+    assert sum("json_group_array" in trace["sql"] for trace in traces) == 1
+    assert not any("json_each" in trace["sql"] for trace in traces)

@@ -184,10 +184,9 @@ class StoredCounts:
         (``listed.py``)."""
         db = self.ds.get_database(self.database)
         if not db.is_mutable and (self.row_count or 0) >= listed.LARGE_PAGE:
-            _source, key = LISTED[(self.table, column)]
-            keys = f"SELECT [{key}] FROM ({self.sql})"
+            keys = await self._page_keys(LISTED[(self.table, column)][1])
             name = list_name(self.table, column)
-            return await listed.listed_facet(db, name, keys, self.params, self.get_facet_size() + 1)
+            return await listed.listed_facet(db, name, keys, self.get_facet_size() + 1)
         sql = (
             f"SELECT j.value AS value, count(*) AS count FROM ({self.sql}) r, "
             f"json_each(r.[{column}]) j GROUP BY j.value ORDER BY count DESC, value "
@@ -195,6 +194,18 @@ class StoredCounts:
         )
         limit = self.ds.setting("facet_time_limit_ms")
         return (await db.execute(sql, self.params, custom_time_limit=limit)).rows
+
+    async def _page_keys(self, key: str) -> frozenset:
+        """The keys of the page's rows, read once for all its list facets."""
+        held = self.request.__dict__.setdefault("archive_page_keys", {})
+        page = (self.database, self.sql, repr(self.params), key)
+        if page not in held:
+            db = self.ds.get_database(self.database)
+            limit = self.ds.setting("facet_time_limit_ms")
+            held[page] = await listed.page_keys(
+                db, key, self.sql, self.params, custom_time_limit=limit
+            )
+        return held[page]
 
     async def _answer(self, column: str, config: dict, rows: list) -> dict:
         """A facet's answer as Datasette gives it, from its (value, count) rows."""

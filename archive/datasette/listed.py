@@ -16,6 +16,7 @@ order); the items of a list must be text (names), as the derived views' lists ar
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from array import array
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ def read_items(conn: sqlite3.Connection, name: str) -> Items:
     return Items(found)
 
 
-def top_values(items: Items, keys: set, limit: int) -> list[dict]:
+def top_values(items: Items, keys: frozenset | set, limit: int) -> list[dict]:
     """The ``limit`` values held by most of the rows whose key is in ``keys``, with their
     counts: by count, then by value (SQLite's order of text: its code points)."""
     counted: list[tuple[int, str]] = []
@@ -67,18 +68,20 @@ def top_values(items: Items, keys: set, limit: int) -> list[dict]:
     return [{"value": value, "count": count} for count, value in counted[:limit]]
 
 
-async def listed_facet(db, name: str, keys_sql: str, params, limit: int) -> list[dict]:
-    """The facet of list ``name`` over the rows whose keys ``keys_sql`` selects, on ``db``
-    (a Datasette database served immutable), its items read on first use."""
+async def page_keys(db, key: str, rows_sql: str, params, **limits) -> frozenset:
+    """The ``key`` of each row ``rows_sql`` selects on ``db`` (read as one JSON array: a
+    third less time than a row each)."""
+    sql = f"SELECT json_group_array([{key}]) FROM ({rows_sql})"
+    found = await db.execute(sql, params, **limits)
+    return frozenset(json.loads(found.rows[0][0]))
+
+
+async def listed_facet(db, name: str, keys: frozenset, limit: int) -> list[dict]:
+    """The facet of list ``name`` over the rows whose keys are ``keys``, on ``db`` (a
+    Datasette database served immutable), its items read on first use."""
     held = db.__dict__.setdefault("archive_listed_items", {})
     lock = held.setdefault(("lock", name), asyncio.Lock())
     async with lock:
         if name not in held:
             held[name] = await db.execute_fn(lambda conn: read_items(conn, name))
-    items = held[name]
-
-    def count(conn: sqlite3.Connection) -> list[dict]:
-        keys = {row[0] for row in conn.execute(keys_sql, params or {})}
-        return top_values(items, keys, limit)
-
-    return await db.execute_fn(count)
+    return top_values(held[name], keys, limit)
