@@ -255,6 +255,7 @@ def import_paths(
         options = _Options(prune, workers, time_budget, checksum)
         _import(engine, [str(p) for p in paths], options, on_file, summary)
         if database is not None:  # under the lock: an import waiting behind this one
+            engine.dispose()  # the writer's idle connection and its page cache go first
             _refresh_search(database)  # must not write while the search tables are refreshed
     return summary
 
