@@ -6,10 +6,12 @@ facet is read from the counts post-processing keeps (``archive/counts.py``): the
 frequent values in index order, whatever the size of the archive. Datasette would group
 every row of the view (and for a list column, join each row with its items and take
 DISTINCT over every column). The answer is the one Datasette gives (same values, counts,
-order and links). On a filtered page a list facet of a derived view counts the items of
-the page's rows (each row's list holds distinct values) without that DISTINCT; a column
-facet of a column the page filters on one value is that value with the page's count; the
-other facets, and a database without the counts, are left to Datasette. On a page of
+order and links). On a filtered page a column facet of a column the page filters on one
+value is that value with the page's count; the facets of a large page of a view with lists
+served immutable are counted from the rows of each value held in memory (``listed.py``);
+a list facet of a smaller page counts the items of the page's rows (each row's list holds
+distinct values) without that DISTINCT; the other facets, and a database without the
+counts, are left to Datasette. On a page of
 ``articles`` filtered by a full-text search alone, the column facets read the matches'
 values from one index holding them all (``search_ix_articles_outlet``...), counted in one
 pass, rather than from rows of several kilobytes (``searched.py``).
@@ -29,6 +31,8 @@ from archive.datasette import listed, searched
 from archive.lists import list_name, listed_columns
 
 LISTED = listed_columns()  # (view, list column) of the derived views
+# The views with lists (one row a key): their facets of a large page from held values
+HELD_VIEWS = {view: source for (view, _column), source in LISTED.items()}
 
 STORED = f"""
 SELECT value, count FROM {FACET_COUNTS} WHERE view = :view AND facet = :facet
@@ -107,12 +111,40 @@ class StoredCounts:
         pinned = await self._pinned(column) if self.type == "column" else None
         if pinned is not None:
             return [await self._answer(column, config, pinned)], []
-        if self.type == "array" and (self.table, column) in LISTED:
+        held = self._held(column)
+        if held or (self.type == "array" and (self.table, column) in LISTED):
             try:
-                return [await self._answer(column, config, await self._listed(column))], []
+                found = await (self._from_held(column) if held else self._listed(column))
             except QueryInterrupted:
                 return [], [column]
+            return [await self._answer(column, config, found)], []
         return await self._computed(config, await self._narrow_sql(column))
+
+    def _held(self, column: str) -> bool:
+        """Whether the facet is counted from the values held in memory (``listed.py``): a
+        large page of a view with lists, on a database served immutable."""
+        return (
+            self.table in HELD_VIEWS
+            and not self.ds.get_database(self.database).is_mutable
+            and (self.row_count or 0) >= listed.LARGE_PAGE
+        )
+
+    async def _from_held(self, column: str) -> list:
+        table, key = HELD_VIEWS[self.table]
+        if self.type == "array":
+            name = list_name(self.table, column)
+
+            def read(conn):
+                return listed.read_items(conn, name)
+        else:
+            name = f"{table}.{column}"
+
+            def read(conn):
+                return listed.read_column(conn, table, column, key)
+
+        keys = await self._page_keys(key)
+        db = self.ds.get_database(self.database)
+        return await listed.facet(db, name, read, keys, self.get_facet_size() + 1)
 
     async def _computed(self, config: dict, sql: str) -> tuple[list, list]:
         """Datasette's own answer for one facet, over ``sql`` (the page's rows), computed by a
@@ -179,14 +211,8 @@ class StoredCounts:
 
     async def _listed(self, column: str) -> list:
         """A list facet over the page's rows, each row's items counted once (its list holds
-        distinct values) without Datasette's DISTINCT over every column of every item; on a
-        large page of a database served immutable, from the list's items held in memory
-        (``listed.py``)."""
+        distinct values) without Datasette's DISTINCT over every column of every item."""
         db = self.ds.get_database(self.database)
-        if not db.is_mutable and (self.row_count or 0) >= listed.LARGE_PAGE:
-            keys = await self._page_keys(LISTED[(self.table, column)][1])
-            name = list_name(self.table, column)
-            return await listed.listed_facet(db, name, keys, self.get_facet_size() + 1)
         sql = (
             f"SELECT j.value AS value, count(*) AS count FROM ({self.sql}) r, "
             f"json_each(r.[{column}]) j GROUP BY j.value ORDER BY count DESC, value "

@@ -1,16 +1,18 @@
-"""A list facet of a large filtered page counted from the list's items held in memory: the
-rows each value's list holds (from ``search_list_items``), read once per served database
-(an immutable file does not change while served), checked against the page's keys.
+"""The facets of a large filtered page of a browse view with lists (``meetings_browse``,
+``articles_browse``, ``persons_browse``: one row a key) counted from the rows of each value
+held in memory, read once per served database (an immutable file does not change while
+served), checked against the page's keys.
 
-Datasette's count (and ``facets.py``'s own, without its DISTINCT) reads every row of the
-page and every item of its list, then sorts the items: at 100,000 articles, the articles
-naming the commonest subject (46,548 rows) name 186,865 people, 0.12–0.15 s for that facet
-alone, past the facet time limit on a busy machine. Here the values are taken most
-frequent first (their number of rows in the whole view bounds their count on any page);
-each one's rows are counted among the page's keys (a set intersection in C) until the
-next value holds fewer rows than the last value shown has on the page: no other value can
-be shown. Same values, counts and order as the query (count, then value in SQLite's
-order); the items of a list must be text (names), as the derived views' lists are.
+Datasette's count (and ``facets.py``'s own for a list, without its DISTINCT) reads every
+row of the page and every item of its list, then sorts the items: at 100,000 articles,
+the articles naming the commonest subject (46,548 rows) name 186,865 people, 0.12–0.15 s
+for that facet alone, past the facet time limit on a busy machine; each column facet
+groups the page's rows again. Here the values are taken most frequent first (their number
+of rows in the whole view bounds their count on any page); each one's rows are counted
+among the page's keys (a set intersection in C) until the next value holds fewer rows
+than the last value shown has on the page: no other value can be shown. Same values,
+counts and order as the queries: by count, then by value in SQLite's own order (the order
+it read them in).
 """
 
 from __future__ import annotations
@@ -19,53 +21,68 @@ import asyncio
 import json
 import sqlite3
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from archive.lists import ITEMS_TABLE
 
-# A page with fewer rows than this is counted by its query (a few milliseconds); the
-# items of a list are held in memory only where they save time.
+# A page with fewer rows than this is counted by its queries (a few milliseconds); the
+# rows of each value are held in memory only where they save time.
 LARGE_PAGE = 2000
 
 
 @dataclass(frozen=True)
-class Items:
-    """A list's values, most rows first (then by value), each with the sorted keys of the
-    rows whose list holds it."""
+class Values:
+    """A facet's values, most rows first, then in SQLite's order (``rank``), each with the
+    sorted keys of the rows holding it."""
 
-    values: list[tuple[str, array]]
+    values: list[tuple[object, array, int]]
 
 
-def read_items(conn: sqlite3.Connection, name: str) -> Items:
-    """Every item of list ``name``, grouped by value (one pass over its primary key)."""
-    found: list[tuple[str, array]] = []
-    for value, row_id in conn.execute(
-        f"SELECT value, row_id FROM {ITEMS_TABLE} WHERE list = ? ORDER BY value, row_id", [name]
-    ):
+def _grouped(rows) -> Values:
+    """(value, key) rows in SQLite's order of values, grouped by value."""
+    found: list[tuple[object, array, int]] = []
+    for value, key in rows:
         if not found or found[-1][0] != value:
-            found.append((value, array("q")))
-        found[-1][1].append(row_id)
-    found.sort(key=lambda item: -len(item[1]))  # (stable: by value within a length)
-    return Items(found)
+            found.append((value, array("q"), len(found)))
+        found[-1][1].append(key)
+    found.sort(key=lambda item: -len(item[1]))  # (stable: in rank within a length)
+    return Values(found)
 
 
-def top_values(items: Items, keys: frozenset | set, limit: int) -> list[dict]:
+def read_items(conn: sqlite3.Connection, name: str) -> Values:
+    """The values of list ``name`` and the rows holding each (its items' primary key)."""
+    sql = f"SELECT value, row_id FROM {ITEMS_TABLE} WHERE list = ? ORDER BY value, row_id"
+    return _grouped(conn.execute(sql, [name]))
+
+
+def read_column(conn: sqlite3.Connection, table: str, column: str, key: str) -> Values:
+    """The values of ``column`` of ``table`` (not null) and the keys of the rows holding
+    each."""
+    sql = (
+        f"SELECT [{column}], [{key}] FROM [{table}] WHERE [{column}] IS NOT NULL "
+        f"ORDER BY [{column}], [{key}]"
+    )
+    return _grouped(conn.execute(sql))
+
+
+def top_values(held: Values, keys: frozenset | set, limit: int) -> list[dict]:
     """The ``limit`` values held by most of the rows whose key is in ``keys``, with their
-    counts: by count, then by value (SQLite's order of text: its code points)."""
-    counted: list[tuple[int, str]] = []
+    counts: by count, then in SQLite's order."""
+    counted: list[tuple[int, int, object]] = []  # (-count, rank, value)
     floor = 0  # the count of the last value shown so far, once ``limit`` are found
-    for value, rows in items.values:
+    for value, rows, rank in held.values:
         if len(rows) < floor:
             break
         count = len(keys.intersection(rows))
         if count:
-            counted.append((count, value))
+            counted.append((-count, rank, value))
             if len(counted) >= limit:
-                counted.sort(key=lambda cv: (-cv[0], cv[1]))
+                counted.sort()
                 del counted[limit:]
-                floor = counted[-1][0]
-    counted.sort(key=lambda cv: (-cv[0], cv[1]))
-    return [{"value": value, "count": count} for count, value in counted[:limit]]
+                floor = -counted[-1][0]
+    counted.sort()
+    return [{"value": value, "count": -count} for count, _rank, value in counted[:limit]]
 
 
 async def page_keys(db, key: str, rows_sql: str, params, **limits) -> frozenset:
@@ -76,12 +93,14 @@ async def page_keys(db, key: str, rows_sql: str, params, **limits) -> frozenset:
     return frozenset(json.loads(found.rows[0][0]))
 
 
-async def listed_facet(db, name: str, keys: frozenset, limit: int) -> list[dict]:
-    """The facet of list ``name`` over the rows whose keys are ``keys``, on ``db`` (a
-    Datasette database served immutable), its items read on first use."""
-    held = db.__dict__.setdefault("archive_listed_items", {})
+async def facet(
+    db, name: str, read: Callable[[sqlite3.Connection], Values], keys: frozenset, limit: int
+) -> list[dict]:
+    """The facet ``name`` over the rows whose keys are ``keys``, on ``db`` (a Datasette
+    database served immutable), its values read by ``read`` on first use."""
+    held = db.__dict__.setdefault("archive_held_values", {})
     lock = held.setdefault(("lock", name), asyncio.Lock())
     async with lock:
         if name not in held:
-            held[name] = await db.execute_fn(lambda conn: read_items(conn, name))
+            held[name] = await db.execute_fn(read)
     return top_values(held[name], keys, limit)
