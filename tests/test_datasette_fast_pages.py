@@ -6,6 +6,7 @@ count and column facets from an index by key; links are built without ``Markup.f
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import shutil
 import sqlite3
@@ -15,12 +16,14 @@ import pytest
 import sqlite_utils
 import yaml
 from datasette.tracer import capture_traces
+from jinja2 import Environment
 from markupsafe import Markup
 
 from archive import counts
-from archive.datasette import configured_facets, listed, metadata_path, pages
-from archive.datasette.cells import CellRenderer, as_list
+from archive.datasette import configured_facets, labels, listed, metadata_path, pages
+from archive.datasette.cells import ENTITY_COLUMNS, CellRenderer, as_list, place_text
 from archive.datasette.facets import LISTED
+from archive.datasette.labels import place_label
 from archive.lists import ITEMS_TABLE
 from archive.postprocess import is_current, refresh_search
 
@@ -346,3 +349,65 @@ def test_a_large_pages_keys_are_read_once_for_all_its_facets(built_db, monkeypat
     assert sum("json_group_array" in trace["sql"] for trace in traces) == 1
     assert not any("json_each" in trace["sql"] for trace in traces)
     assert not any(" as value, count(*)" in trace["sql"] for trace in traces)  # columns'
+
+
+# The macros as they were, a loop of the template each (the reference for the Python links)
+MACROS_BEFORE = """
+{% macro row_link(table, id, label) -%}
+<a href="{{ urls.row(database, table, id) }}">{{ label }}</a>
+{%- endmacro %}
+{% macro evidence_link(article_id, start, end, field="body", label="in the article") -%}
+{% if start is not none %}<a href="{{ urls.row(database, 'articles', article_id) }}?span={{ start }}-{{ end }}&amp;field={{ field or 'body' }}#focus">{{ label }}</a>{% else %}<a href="{{ urls.row(database, 'articles', article_id) }}">{{ label }}</a>{% endif %}
+{%- endmacro %}
+{% macro people(names) -%}
+{% for name in names %}{{ entity_link("persons", name) }}{{ ", " if not loop.last }}{% endfor %}
+{%- endmacro %}
+{% macro topics(names) -%}
+{% for name in names %}{{ entity_link("topics", name) }}{{ ", " if not loop.last }}{% endfor %}
+{%- endmacro %}
+{% macro place(name) -%}
+{% if name %}{{ name }}{% if place_label(name) %} <span class="en">({{ place_label(name) }})</span>{% endif %}{% endif %}
+{%- endmacro %}
+"""  # noqa: E501
+
+
+def test_the_links_in_python_are_the_macros_links(archive):
+    """Every meeting's link, participants, subjects and place, every fact's evidence link
+    (with and without a span), as the template macros wrote them."""
+    ds = datasette_on(archive)
+    known = asyncio.run(labels.names(ds, "archive"))
+    renderer = CellRenderer(ds, "archive", known)
+    macros = (
+        Environment(autoescape=True)
+        .from_string(MACROS_BEFORE)
+        .make_module(
+            {
+                "urls": ds.urls,
+                "database": "archive",
+                "place_label": place_label,
+                "entity_link": lambda column, value: renderer.entity(ENTITY_COLUMNS[column], value),
+            }
+        )
+    )
+    conn = connect(archive)
+    meetings = conn.execute(
+        'SELECT meeting_id, "when", participants, topics, place FROM meetings_browse'
+    ).fetchall()
+    assert meetings
+    for meeting_id, when, participants, topics, place in meetings:
+        assert renderer.row_link("meetings", meeting_id, when) == macros.row_link(
+            "meetings", meeting_id, when
+        )
+        for column, shown in (("persons", macros.people), ("topics", macros.topics)):
+            for listed_names in (json.loads(participants), json.loads(topics), []):
+                assert renderer.entity_links(column, listed_names) == shown(listed_names)
+        assert place_text(place) == macros.place(place)
+    assert place_text(None) == macros.place(None)
+    facts = conn.execute(
+        "SELECT article_id, evidence_start, evidence_end, evidence_field FROM evidence"
+    ).fetchall()
+    for article_id, start, end, field in [*facts, (1, None, None, None)]:
+        for label in ("in the article", "(article)", "<b>x</b>"):
+            assert renderer.evidence_link(article_id, start, end, field, label) == (
+                macros.evidence_link(article_id, start, end, field, label)
+            )

@@ -101,6 +101,27 @@ class CellRenderer:
         shown = f' title="{escape(title)}"' if title else ""
         return Markup(f'<a href="{escape(self.url(table, row_id))}"{shown}>{escape(label)}</a>')
 
+    def row_link(self, table: str, row_id: object, label: object) -> Markup:
+        """A link to a row's page (the ``row_link`` macro of ``_archive_macros.html``)."""
+        return Markup(f'<a href="{escape(self.url(table, row_id))}">{escape(label)}</a>')
+
+    def evidence_link(
+        self, article_id: object, start, end, field=None, label: object = "in the article"
+    ) -> Markup:
+        """A link to an article's page, on the span ``start``–``end`` of its ``field`` when
+        given (the ``evidence_link`` macro)."""
+        url = escape(self.url("articles", article_id))
+        if start is None:
+            return Markup(f'<a href="{url}">{escape(label)}</a>')
+        span = f"?span={escape(start)}-{escape(end)}&amp;field={escape(field or 'body')}"
+        return Markup(f'<a href="{url}{span}#focus">{escape(label)}</a>')
+
+    def entity_links(self, column: str, names: list) -> Markup:
+        """Each name linked to its page, comma-separated (the ``people`` and ``topics``
+        macros): Python rather than a template loop, a person's page has hundreds."""
+        table = ENTITY_COLUMNS[column]
+        return Markup(", ").join(self.entity(table, name) for name in names)
+
     def page_link(self, column: str, label: object) -> Markup:
         """A `` →`` linking a facet value to its page (nothing if it has none)."""
         table = ENTITY_COLUMNS.get(column)
@@ -116,6 +137,14 @@ class CellRenderer:
         if items is not None:
             return as_list(items, lambda item: self.link(table, item))
         return self.link(table, value)
+
+
+def place_text(name: object) -> Markup:
+    """A place with its English name beside it (the ``place`` macro)."""
+    if not name:
+        return Markup("")
+    label = place_label(name)
+    return escape(name) + (Markup(' <span class="en">({})</span>').format(label) if label else "")
 
 
 def country_cell(value: object) -> Markup:

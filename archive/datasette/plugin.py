@@ -116,6 +116,11 @@ def extra_template_vars(template, database, table, view_name, request, datasette
             ),
             "facet_label": lambda column, value: cells.facet_label(column, value, known),
             "facet_page": renderer.page_link,
+            # the links of _archive_macros.html, in Python (a page makes hundreds)
+            "link_to_row": renderer.row_link,
+            "link_to_evidence": renderer.evidence_link,
+            "links_to": renderer.entity_links,
+            "place_text": cells.place_text,
             "country_label": labels.country_label,
             "place_label": labels.place_label,
             "search_url": datasette.urls.path("-/search"),
