@@ -212,6 +212,8 @@ def find_meetings(
     topics: list[TopicMention],
 ) -> list[MeetingFact]:
     """The meetings an article reports, dated, placed, with participants and their roles."""
+    if len(people.mentions) < 2:
+        return []  # each meeting has two named participants: no verb is looked for
     facts: list[MeetingFact] = []
     dates = ArticleDates(body[0].segment.text if body else "")
     found = drafts(body, people)
