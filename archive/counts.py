@@ -1,8 +1,8 @@
 """Counts kept in step with the derived tables by difference: the counts of every configured
 facet of a derived view (what the facet shows on the unfiltered page: Datasette's plugin
-reads them in ``archive/datasette/facets.py`` instead of scanning the table per request), and
-the articles and the meetings naming each subject per year (``topics_by_year``, the
-dashboard).
+reads them in ``archive/datasette/facets.py`` instead of scanning the table per request),
+of the pairs of values of a view's two column facets (``paired_facets``), and the articles
+and the meetings naming each subject per year (``topics_by_year``, the dashboard).
 
 Before the rows of some keys are deleted from a derived table their counts are subtracted,
 after the new rows are inserted theirs are added (``add_counts``); counts fallen to zero go.
@@ -113,6 +113,34 @@ def _facet_counter(view: str, kind: str, column: str) -> Counter:
     return Counter(table, FACET_COUNTS, ("view", "facet", "value"), select, zeros, whole=whole)
 
 
+def paired_facets() -> dict[str, tuple[str, str]]:
+    """View → its two column facets, for each derived view with exactly two: their values'
+    pairs are counted too, so a page filtered on one value of either reads the other's facet
+    (``evidence?fact=post``: 717,518 rows at 100,000 articles, grouped in 50 ms)."""
+    found: dict[str, list[str]] = {}
+    for view, kind, column in counted_facets():
+        if kind == "column":
+            found.setdefault(view, []).append(column)
+    return {view: (columns[0], columns[1]) for view, columns in found.items() if len(columns) == 2}
+
+
+def pair_name(first: str, second: str) -> str:
+    """How ``FACET_COUNTS`` names the pairs of two column facets (its values are
+    ``[first, second]`` JSON arrays)."""
+    return f"{first}|{second}"
+
+
+def _pair_counter(view: str, first: str, second: str) -> Counter:
+    table, name = COUNTED_VIEWS[view][0], pair_name(first, second)
+    select = (
+        f"SELECT '{view}', '{name}', json_array(r.[{first}], r.[{second}]), {{sign}} * count(*) "
+        f"FROM [{table}] r WHERE r.[{first}] IS NOT NULL AND r.[{second}] IS NOT NULL "
+        f"AND ({{where}}) GROUP BY r.[{first}], r.[{second}]"
+    )
+    zeros = f"DELETE FROM {FACET_COUNTS} WHERE view = '{view}' AND facet = '{name}' AND count = 0"
+    return Counter(table, FACET_COUNTS, ("view", "facet", "value"), select, zeros)
+
+
 def _topics_by_year(view: str, target: str, counted: str) -> Counter:
     """The rows of a browse view per subject (an item of its ``topics``, each once) and
     year."""
@@ -146,7 +174,15 @@ def counted_facets() -> list[tuple[str, str, str]]:
 
 
 def counters() -> list[Counter]:
-    return [_facet_counter(*facet) for facet in counted_facets()] + TOPICS_BY_YEAR
+    pairs = [_pair_counter(view, *columns) for view, columns in paired_facets().items()]
+    return [_facet_counter(*facet) for facet in counted_facets()] + pairs + TOPICS_BY_YEAR
+
+
+def _counted() -> set[tuple[str, str]]:
+    """(view, facet) of every count kept: the configured facets and the pairs."""
+    return {(view, column) for view, _kind, column in counted_facets()} | {
+        (view, pair_name(*columns)) for view, columns in paired_facets().items()
+    }
 
 
 def build_counts(db: sqlite_utils.Database) -> None:
@@ -160,7 +196,7 @@ def build_counts(db: sqlite_utils.Database) -> None:
             db.execute(f"CREATE INDEX {name} ON {definition}")
         db.conn.executemany(
             f"INSERT INTO {COUNTED_FACETS} (view, facet) VALUES (?, ?)",
-            sorted({(view, column) for view, _kind, column in counted_facets()}),
+            sorted(_counted()),
         )
         for counter in counters():
             db.execute(counter.upsert("1", 1, counter.whole))
@@ -187,4 +223,4 @@ def is_complete(db: sqlite_utils.Database) -> bool:
         if tuple(row[0] for row in found) != columns:
             return False
     counted = set(db.execute(f"SELECT view, facet FROM {COUNTED_FACETS}").fetchall())
-    return counted == {(view, column) for view, _kind, column in counted_facets()}
+    return counted == _counted()

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from archive import counts
 from archive.datasette import configured_facets, labels, listed, metadata_path, pages
 from archive.datasette.cells import ENTITY_COLUMNS, CellRenderer, as_list, place_text
-from archive.datasette.facets import LISTED
+from archive.datasette.facets import LISTED, PAIRED
 from archive.datasette.labels import place_label
 from archive.lists import ITEMS_TABLE
 from archive.postprocess import is_current, refresh_search
@@ -411,3 +411,22 @@ def test_the_links_in_python_are_the_macros_links(archive):
             assert renderer.evidence_link(article_id, start, end, field, label) == (
                 macros.evidence_link(article_id, start, end, field, label)
             )
+
+
+@pytest.mark.parametrize("view", sorted(PAIRED))
+def test_a_page_filtered_on_one_of_two_column_facets_reads_the_others_pairs(archive, view):
+    """Every value of either column facet (and one no row holds): the other's facet read
+    from the counts of their pairs, as Datasette computes it over the rows, no grouping."""
+    ds = datasette_on(archive)
+    conn = connect(archive)
+    for column in PAIRED[view]:
+        other = PAIRED[view][1 - PAIRED[view].index(column)]
+        values = [v for (v,) in conn.execute(f"SELECT DISTINCT [{column}] FROM [{view}]")]
+        for value in [v for v in values if v is not None] + ["none of them"]:
+            path = f"/archive/{view}.json?_size=1&{column}={quote(str(value))}"
+            where = quote(f"[{column}] = '{value}'")
+            expected = counted(facets(ds, f"/archive/{view}.json?_size=1&_where={where}"))
+            assert counted(facets(ds, path)) == expected, (column, value)
+            traces = asyncio.run(traced(ds, path))
+            grouped = f"select {other} as value, count(*)"
+            assert not any(trace["sql"].startswith(grouped) for trace in traces)

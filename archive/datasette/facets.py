@@ -26,7 +26,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-from archive.counts import COUNTED_FACETS, FACET_COUNTS
+from archive.counts import COUNTED_FACETS, FACET_COUNTS, pair_name, paired_facets
 from archive.datasette import listed, searched
 from archive.lists import list_name, listed_columns
 
@@ -36,6 +36,14 @@ HELD_VIEWS = {view: source for (view, _column), source in LISTED.items()}
 
 STORED = f"""
 SELECT value, count FROM {FACET_COUNTS} WHERE view = :view AND facet = :facet
+ORDER BY count DESC, value LIMIT :limit
+"""
+
+
+PAIRED = paired_facets()  # view → its two column facets, whose pairs are counted
+PAIRS = """
+SELECT json_extract(value, '$[{own}]') AS value, count FROM {counts}
+WHERE view = :view AND facet = :facet AND json_extract(value, '$[{other}]') = :value
 ORDER BY count DESC, value LIMIT :limit
 """
 
@@ -109,6 +117,8 @@ class StoredCounts:
         if column in stored:
             return [await self._answer(column, config, await self._stored(column))], []
         pinned = await self._pinned(column) if self.type == "column" else None
+        if pinned is None and self.type == "column":
+            pinned = await self._paired(column)
         if pinned is not None:
             return [await self._answer(column, config, pinned)], []
         held = self._held(column)
@@ -184,6 +194,27 @@ class StoredCounts:
             self.params,
         )
         return [{"value": row["value"], "count": self.row_count} for row in found.rows]
+
+    async def _paired(self, column: str) -> list | None:
+        """The facet of one of a view's two column facets on a page filtered on one value of
+        the other alone (``evidence?fact=post``): read from the counts of their pairs
+        (``counts.paired_facets``); None on any other page."""
+        pair = PAIRED.get(self.table or "")
+        if not pair or column not in pair:
+            return None
+        other = pair[1 - pair.index(column)]
+        if set(self.params) != {"p0"} or not self.sql.rstrip().endswith(f' where "{other}" = :p0'):
+            return None
+        db = self.ds.get_database(self.database)
+        quoted = escape_sqlite(other)
+        found = await db.execute(f"SELECT {quoted} FROM ({self.sql}) LIMIT 1", self.params)
+        if not found.rows:
+            return []
+        sql = PAIRS.format(counts=FACET_COUNTS, own=pair.index(column), other=pair.index(other))
+        name = pair_name(*pair)
+        limit = self.get_facet_size() + 1
+        values = {"view": self.table, "facet": name, "value": found.rows[0][0], "limit": limit}
+        return (await db.execute(sql, values)).rows
 
     async def _stored_columns(self) -> frozenset[str]:
         """The requested facets that have stored counts, when the page is unfiltered."""
