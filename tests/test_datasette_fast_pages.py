@@ -292,11 +292,13 @@ def brute_top(values: dict[str, list[int]], keys: set, limit: int) -> list[dict]
 
 
 def test_the_top_values_of_held_items_are_those_counting_every_item_gives():
-    """Random lists (values shared unevenly, ties, values absent from the page): the
-    values counted until no other can be shown are the top values of counting all."""
+    """Random lists (values shared unevenly, ties, values absent from the page, values held
+    as keys and as bits): the values counted until no other can be shown are the top
+    values of counting all."""
     rng = random.Random(11)
+    kinds = {True: 0, False: 0}
     for _ in range(300):
-        rows = range(rng.randrange(1, 60))
+        rows = sorted(rng.sample(range(1, rng.choice([60, 5000])), rng.randrange(1, 50)))
         names = sorted({f"v{rng.randrange(40)}" for _ in range(rng.randrange(1, 12))})
         values: dict[str, list[int]] = {}
         for row in rows:
@@ -313,7 +315,11 @@ def test_the_top_values_of_held_items_are_those_counting_every_item_gives():
         items = listed.read_items(conn, "l")
         keys = {r for r in rows if rng.random() < 0.5}
         limit = rng.randrange(1, 8)
-        assert listed.top_values(items, keys, limit) == brute_top(values, keys, limit)
+        page = listed.Page(frozenset(keys))
+        assert listed.top_values(items, page, limit) == brute_top(values, keys, limit)
+        for _value, _rows, _rank, held_keys, _bits in items.values:
+            kinds[held_keys is None] += 1
+    assert kinds[True] > 100 and kinds[False] > 100  # values held as bits, and as keys
 
 
 @pytest.mark.parametrize("view, column", sorted(LISTED))
@@ -430,3 +436,18 @@ def test_a_page_filtered_on_one_of_two_column_facets_reads_the_others_pairs(arch
             traces = asyncio.run(traced(ds, path))
             grouped = f"select {other} as value, count(*)"
             assert not any(trace["sql"].startswith(grouped) for trace in traces)
+
+
+def test_an_archive_without_the_pairs_facets_through_its_rows(built_db, tmp_path):
+    """An archive an earlier version built (no counts of pairs) is served as before."""
+    path = tmp_path / "archive.db"
+    shutil.copy(built_db, path)
+    with sqlite3.connect(path) as conn:
+        for table in (counts.COUNTED_FACETS, counts.FACET_COUNTS):
+            conn.execute(f"DELETE FROM {table} WHERE facet LIKE '%|%'")
+    ds = datasette_on(path)
+    for fact in ("post", "person", "meeting"):
+        where = quote(f"fact = '{fact}'")
+        expected = counted(facets(ds, f"/archive/evidence.json?_where={where}"))
+        assert counted(facets(ds, f"/archive/evidence.json?fact={fact}")) == expected
+        assert expected["evidence_field"][2]

@@ -152,9 +152,9 @@ class StoredCounts:
             def read(conn):
                 return listed.read_column(conn, table, column, key)
 
-        keys = await self._page_keys(key)
+        page = await self._page_keys(key)
         db = self.ds.get_database(self.database)
-        return await listed.facet(db, name, read, keys, self.get_facet_size() + 1)
+        return await listed.facet(db, name, read, page, self.get_facet_size() + 1)
 
     async def _computed(self, config: dict, sql: str) -> tuple[list, list]:
         """Datasette's own answer for one facet, over ``sql`` (the page's rows), computed by a
@@ -206,12 +206,14 @@ class StoredCounts:
         if set(self.params) != {"p0"} or not self.sql.rstrip().endswith(f' where "{other}" = :p0'):
             return None
         db = self.ds.get_database(self.database)
+        name = pair_name(*pair)
+        if not await _counted(db, self.table, name):
+            return None
         quoted = escape_sqlite(other)
         found = await db.execute(f"SELECT {quoted} FROM ({self.sql}) LIMIT 1", self.params)
         if not found.rows:
             return []
         sql = PAIRS.format(counts=FACET_COUNTS, own=pair.index(column), other=pair.index(other))
-        name = pair_name(*pair)
         limit = self.get_facet_size() + 1
         values = {"view": self.table, "facet": name, "value": found.rows[0][0], "limit": limit}
         return (await db.execute(sql, values)).rows
@@ -252,7 +254,7 @@ class StoredCounts:
         limit = self.ds.setting("facet_time_limit_ms")
         return (await db.execute(sql, self.params, custom_time_limit=limit)).rows
 
-    async def _page_keys(self, key: str) -> frozenset:
+    async def _page_keys(self, key: str) -> listed.Page:
         """The keys of the page's rows, read once for all its list facets."""
         held = self.request.__dict__.setdefault("archive_page_keys", {})
         page = (self.database, self.sql, repr(self.params), key)
@@ -293,6 +295,18 @@ class StoredCounts:
             "toggle_url": self.ds.urls.path(removed),
             "truncated": len(rows) > size,
         }
+
+
+async def _counted(db, view: str, facet: str) -> bool:
+    """Whether the database keeps the counts of ``facet`` of ``view`` (an archive built by
+    an earlier version may not)."""
+    try:
+        found = await db.execute(
+            f"SELECT 1 FROM {COUNTED_FACETS} WHERE view = ? AND facet = ?", [view, facet]
+        )
+    except sqlite3.OperationalError:  # a database without the counts
+        return False
+    return bool(found.rows)
 
 
 def _column(config: dict) -> str:
