@@ -255,7 +255,13 @@ class StoredCounts:
         return (await db.execute(sql, self.params, custom_time_limit=limit)).rows
 
     async def _page_keys(self, key: str) -> listed.Page:
-        """The keys of the page's rows, read once for all its list facets."""
+        """The keys of the page's rows, read once for all its facets (by its count, when
+        ``listed.count_through_keys`` answered it)."""
+        counted = listed.counted_keys(
+            searched.page_key(self.database, self.table, self.sql, dict(self.params))
+        )
+        if counted is not None:
+            return counted
         held = self.request.__dict__.setdefault("archive_page_keys", {})
         page = (self.database, self.sql, repr(self.params), key)
         if page not in held:

@@ -24,7 +24,17 @@ from urllib.parse import parse_qsl, urlencode
 import datasette.handle_exception
 from datasette import Response, hookimpl
 
-from archive.datasette import cells, facets, functions, labels, lists, pages, search, searched
+from archive.datasette import (
+    cells,
+    facets,
+    functions,
+    labels,
+    listed,
+    lists,
+    pages,
+    search,
+    searched,
+)
 from archive.datasette.functions import MAX_TEXT
 from archive.vietnamese import normalise
 
@@ -72,9 +82,11 @@ def prepare_connection(conn) -> None:
 
 @hookimpl
 def startup(datasette) -> None:
-    """Datasette's count of a page searched by full text reads an index (``searched.py``)."""
+    """Datasette's count of a page searched by full text reads an index (``searched.py``);
+    of a filtered page of a view with lists, the keys its facets read (``listed.py``)."""
     for db in datasette.databases.values():
         searched.count_through_index(db)
+        listed.count_through_keys(db, {view: key for view, (_t, key) in facets.HELD_VIEWS.items()})
 
 
 @hookimpl
