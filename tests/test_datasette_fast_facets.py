@@ -268,3 +268,12 @@ def test_a_filtered_page_of_a_view_with_lists_reads_its_rows_once(built_db, monk
     holding = [key for key, topics in rows if top in json.loads(topics)]
     assert answer["filtered_table_rows_count"] == len(holding) > 0
     assert sorted(row["article_id"] for row in answer["rows"]) == holding
+
+
+def test_a_count_a_reader_types_is_sqlites_own(built_db):
+    """SQL typed in the query editor is not taken for the table page's count."""
+    ds = datasette_on(built_db)
+    sql = "select count(*) from articles_browse where 1 limit 1"
+    answer = asyncio.run(ds.client.get(f"/archive.json?sql={quote(sql)}&_shape=array")).json()
+    total = connect(built_db).execute("SELECT count(*) FROM articles_browse").fetchone()[0]
+    assert answer == [{"count(*)": total}] and total > 1

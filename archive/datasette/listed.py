@@ -162,7 +162,8 @@ def count_through_keys(db, keys: dict[str, str]) -> None:
 
     @wraps(execute)
     async def counted(sql, params=None, **kwargs):
-        found = FILTERED_COUNT.fullmatch(sql) if isinstance(sql, str) else None
+        # (the table page counts with no options; SQL a reader types comes with truncate=)
+        found = FILTERED_COUNT.fullmatch(sql) if isinstance(sql, str) and not kwargs else None
         if not found or found["table"] not in keys:
             return await execute(sql, params, **kwargs)
         table = found["table"]
