@@ -89,6 +89,19 @@ def dev_archive(tmp_path_factory) -> Path:
     return DEV_ARCHIVES[session]
 
 
+PERSON_POSTS_BEFORE = """
+SELECT pos.title, pos.title_en, o.name AS organisation, min(pp.date) AS first_date,
+       max(pp.date) AS last_date, count(DISTINCT pp.article_id) AS articles,
+       min(pp.evidence) AS evidence
+FROM person_positions pp
+JOIN positions pos ON pos.id = pp.position_id
+LEFT JOIN organisations o ON o.id = pos.organisation_id
+WHERE pp.person_id = :id
+GROUP BY pos.id
+ORDER BY first_date IS NULL, first_date, pos.title
+"""
+
+
 @pytest.fixture(params=["seeds", "dev"])
 def archive(request, built_db, tmp_path_factory):
     return built_db if request.param == "seeds" else dev_archive(tmp_path_factory)
@@ -143,6 +156,14 @@ def test_a_persons_meetings_are_those_listed_before(archive):
             new = conn.execute(f"{sql.rstrip()}\nLIMIT {wanted}", params).fetchall()
             old = conn.execute(PERSON_MEETINGS_BEFORE, params).fetchall()
             assert [tuple(r) for r in new] == [tuple(r) for r in old], (person, wanted)
+
+
+def test_a_persons_posts_are_those_listed_before(archive):
+    conn = connect(archive)
+    ids = [r[0] for r in conn.execute("SELECT id FROM persons")] + [0]
+    for person in ids:
+        new = conn.execute(pages.SQL["person_posts"], {"id": person}).fetchall()
+        assert new == conn.execute(PERSON_POSTS_BEFORE, {"id": person}).fetchall(), person
 
 
 def test_links_are_escaped_as_markup_format_escaped_them(built_db):
