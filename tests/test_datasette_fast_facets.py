@@ -19,7 +19,7 @@ from datasette.tracer import capture_traces
 
 from archive import counts
 from archive.datasette import configured_facets, listed
-from archive.datasette.facets import LISTED, PAIRED
+from archive.datasette.facets import HELD_VIEWS, LISTED, PAIRED, held_reader
 from archive.lists import ITEMS_TABLE
 from archive.postprocess import is_current, refresh_search
 
@@ -277,3 +277,23 @@ def test_a_count_a_reader_types_is_sqlites_own(built_db):
     answer = asyncio.run(ds.client.get(f"/archive.json?sql={quote(sql)}&_shape=array")).json()
     total = connect(built_db).execute("SELECT count(*) FROM articles_browse").fetchone()[0]
     assert answer == [{"count(*)": total}] and total > 1
+
+
+@pytest.mark.parametrize("large, held", [(2, True), (10**9, False)])
+def test_the_values_of_large_pages_are_read_at_startup(archive, monkeypatch, large, held):
+    """Served immutable, a database whose views with lists can give a large page has every
+    facet's held values read at startup (the first reader's click then costs what the next
+    ones do); one whose views cannot has none read."""
+    monkeypatch.setattr(listed, "LARGE_PAGE", large)
+    ds = datasette_on(archive)
+
+    asyncio.run(ds.invoke_startup())
+    values = ds.get_database("archive").__dict__.get("archive_held_values", {})
+    found = {name for name, held_values in values.items() if held_values.values}
+    expected = {
+        held_reader(view, kind, column)[0]
+        for view in HELD_VIEWS
+        for kind, column in configured_facets()[view]
+    }
+    assert found == (expected if held else set())
+    assert len(expected) >= 2 * len(HELD_VIEWS)  # lists and columns of each view

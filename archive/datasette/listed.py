@@ -176,6 +176,21 @@ def count_through_keys(db, keys: dict[str, str]) -> None:
     db.execute = counted
 
 
+def hold(db, conn: sqlite3.Connection, readers: dict[str, Callable]) -> None:
+    """Read the values of every facet of ``readers`` not yet held for ``db``, on ``conn``
+    (before ``db`` is served: nothing else reads them meanwhile)."""
+    found = db.__dict__.setdefault("archive_held_values", {})
+    for name, read in readers.items():
+        if name not in found:
+            found[name] = read(conn)
+
+
+def large_table(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether ``table`` holds a large page's rows (else no page of it is large)."""
+    sql = f"SELECT 1 FROM [{table}] LIMIT 1 OFFSET {LARGE_PAGE - 1}"
+    return conn.execute(sql).fetchone() is not None
+
+
 async def facet(
     db, name: str, read: Callable[[sqlite3.Connection], Values], page: Page, limit: int
 ) -> list[dict]:

@@ -83,10 +83,12 @@ def prepare_connection(conn) -> None:
 @hookimpl
 def startup(datasette) -> None:
     """Datasette's count of a page searched by full text reads an index (``searched.py``);
-    of a filtered page of a view with lists, the keys its facets read (``listed.py``)."""
+    of a filtered page of a view with lists, the keys its facets read (``listed.py``), and
+    the values the facets of its large pages hold are read now (``facets.hold_values``)."""
     for db in datasette.databases.values():
         searched.count_through_index(db)
         listed.count_through_keys(db, {view: key for view, (_t, key) in facets.HELD_VIEWS.items()})
+    facets.hold_values(datasette)
 
 
 @hookimpl
