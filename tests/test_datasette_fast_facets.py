@@ -23,9 +23,8 @@ from archive.datasette.facets import HELD_VIEWS, LISTED, PAIRED, held_reader
 from archive.lists import ITEMS_TABLE
 from archive.postprocess import is_current, refresh_search
 
-from .conftest import DEV_CORPUS, SEEDS, invoke
 from .test_datasette_fast_pages import connect, dev_archive
-from .test_facet_counts import datasette_on, facets
+from .test_facet_counts import datasette_on, facets, imported_twice
 
 
 @pytest.fixture(params=["seeds", "dev"])
@@ -85,15 +84,7 @@ def test_an_archive_without_the_index_by_key_is_rebuilt(built_db, tmp_path):
 def test_filtered_pages_facet_as_before_after_two_imports(tmp_path):
     """The index by key kept by SQLite as imports change the rows: a page filtered on a
     list item still counts its own rows."""
-    first, second = tmp_path / "a", tmp_path / "b"
-    shutil.copytree(SEEDS, first)
-    second.mkdir()
-    for source in sorted(DEV_CORPUS.glob("dev_*.txt"))[:10]:
-        shutil.copy(source, second / source.name)
-    db = tmp_path / "archive.db"
-    invoke("import", str(first), "--db", str(db))
-    invoke("import", str(second), "--db", str(db))
-    ds = datasette_on(db)
+    ds = datasette_on(imported_twice(tmp_path))
     top = facets(ds, "/archive/articles_browse.json?_size=1")["topics"][2][0][0]
     path = f"/archive/articles_browse.json?topics__arraycontains={top}"
     assert facets(ds, path) == facets(ds, path + "&_where=1%3D1")
